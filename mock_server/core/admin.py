@@ -1,0 +1,85 @@
+"""The admin interface at ``<base>/__admin/``: credentials, reset, clock, request log.
+
+It is the mock's own side door (documented in ``spec/admin.yaml``): no auth,
+errors always ``{"error", "message"}`` whatever the system's own style.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app
+from flask.wrappers import Response
+
+from .bodies import int_arg, json_object
+from .envelopes import json_response, slug_json
+from .errors import ApiError
+from .timefmt import iso_ms
+
+
+def _core() -> Any:
+    return current_app.extensions["apidouble"]
+
+
+def admin_blueprint(profile: Any) -> Blueprint:
+    admin = Blueprint("apidouble_admin", __name__, url_prefix="/__admin")
+    admin.register_error_handler(ApiError, slug_json)
+
+    @admin.get("/")
+    def index() -> Response:
+        endpoints = sorted(
+            {rule.rule for rule in current_app.url_map.iter_rules()
+             if rule.rule.startswith("/__admin/")}
+        )
+        return json_response({"system": profile.name, "endpoints": endpoints}, 200)
+
+    @admin.get("/credentials")
+    def credentials() -> Response:
+        core = _core()
+        return json_response(
+            {"system": profile.name, "credentials": profile.credentials(core)}, 200
+        )
+
+    @admin.post("/reset")
+    def reset() -> Response:
+        core = _core()
+        core.reset()
+        core.requests.clear()
+        return json_response({"ok": True, "now": iso_ms(core.clock.now())}, 200)
+
+    @admin.get("/clock")
+    def clock() -> Response:
+        return _clock_body()
+
+    @admin.post("/clock")
+    def advance_clock() -> Response:
+        body = json_object()
+        advance = body.get("advance")
+        if isinstance(advance, bool) or not isinstance(advance, int | float) or advance < 0:
+            raise ApiError(400, "invalid_body", "'advance' must be a number of seconds >= 0.")
+        _core().clock.advance(float(advance))
+        return _clock_body()
+
+    @admin.get("/requests")
+    def requests_log() -> Response:
+        limit = int_arg("limit", code="invalid_body", default=100) or 100
+        if not 1 <= limit <= 1000:
+            raise ApiError(400, "invalid_body", "'limit' must be between 1 and 1000.")
+        rows = _core().requests.recent(limit)
+        for row in rows:
+            row["durationMs"] = row.pop("duration_ms")
+            row["remoteAddr"] = row.pop("remote_addr")
+            row["at"] = iso_ms(row["at"])
+        return json_response({"requests": rows}, 200)
+
+    if profile.register_admin is not None:
+        profile.register_admin(admin)
+    return admin
+
+
+def _clock_body() -> Response:
+    core = _core()
+    return json_response(
+        {"now": iso_ms(core.clock.now()), "offsetSeconds": core.clock.offset()}, 200
+    )
+

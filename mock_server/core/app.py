@@ -1,0 +1,116 @@
+"""``build_app``: the one place where a system's Flask app is wired to the core."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g, request
+from flask.wrappers import Response
+
+from .admin import admin_blueprint
+from .clock import Clock, StateStore
+from .config import Config
+from .errors import install_error_handlers
+from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
+from .requestlog import RequestLog
+from .storage import Storage
+from .tokens import TokenStore
+
+SEEDED_KEY = "seeded_with"
+
+
+@dataclass
+class Core:
+    """The shared services of one system's app, kept in ``app.extensions``."""
+
+    profile: Any  # SystemProfile (typed loosely to avoid an import cycle)
+    config: Config
+    storage: Storage
+    state: StateStore
+    clock: Clock
+    limiter: RateLimiter
+    tokens: TokenStore
+    requests: RequestLog
+
+    def ensure_seeded(self) -> None:
+        self.storage.create_all()
+        if self.state.get(SEEDED_KEY) is None:
+            self.reset()
+
+    def reset(self) -> None:
+        """Reseed every table, clear rate windows and tokens, return to real time."""
+        with self.storage.begin() as connection:
+            for table in reversed(self.storage.metadata.sorted_tables):
+                connection.execute(table.delete())
+            self.profile.seed(self, connection)
+        self.limiter.clear()
+        self.clock.reset()
+        self.state.set(SEEDED_KEY, str(self.config.seed))
+
+
+def current_core() -> Core:
+    return current_app.extensions["apidouble"]
+
+
+def build_app(profile: Any, config: Config | None = None) -> Flask:
+    config = config or Config()
+    app = Flask(f"apidouble.{profile.name}")
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    core = _make_core(profile, config)
+    app.extensions["apidouble"] = core
+    profile.define_tables(core)
+    if config.seed_on_start:
+        core.ensure_seeded()
+    install_error_handlers(app, profile.envelope)
+    _install_request_log(app, core)
+    app.register_blueprint(admin_blueprint(profile))
+    profile.register_routes(app)
+    return app
+
+
+def _make_core(profile: Any, config: Config) -> Core:
+    storage = Storage(config.database_url(profile.name), profile.name)
+    state = StateStore(storage)
+    clock = Clock(state)
+    store: WindowStore = (
+        RedisWindowStore(config.redis_url, profile.name)
+        if config.redis_url
+        else SqlWindowStore(storage)
+    )
+    return Core(
+        profile=profile,
+        config=config,
+        storage=storage,
+        state=state,
+        clock=clock,
+        limiter=RateLimiter(store, enabled=config.rate_limits),
+        tokens=TokenStore(storage, clock),
+        requests=RequestLog(storage),
+    )
+
+
+def _install_request_log(app: Flask, core: Core) -> None:
+    @app.before_request
+    def _start_timer() -> None:
+        g.apidouble_started = time.perf_counter()
+
+    @app.after_request
+    def _log(response: Response) -> Response:
+        if request.blueprint == "apidouble_admin":
+            return response  # the admin interface does not log itself
+        started = g.get("apidouble_started", time.perf_counter())
+        core.requests.record(
+            {
+                "at": core.clock.naive_now(),
+                "method": request.method,
+                "path": request.path,
+                "query": request.query_string.decode("latin-1"),
+                "status": response.status_code,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
+                "remote_addr": request.remote_addr,
+            }
+        )
+        return response

@@ -1,0 +1,29 @@
+"""What a system tells the core: its name, error style, tables, seed data and routes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Flask
+from sqlalchemy.engine import Connection
+
+from .errors import Envelope
+
+if TYPE_CHECKING:
+    from .app import Core
+
+
+@dataclass(frozen=True)
+class SystemProfile:
+    name: str
+    title: str
+    envelope: Envelope
+    define_tables: Callable[[Core], None]
+    seed: Callable[[Core, Connection], None]
+    credentials: Callable[[Core], list[dict[str, Any]]]
+    register_routes: Callable[[Flask], None]
+    register_admin: Callable[[Blueprint], None] | None = None
+    #: called by ``serve`` to print what a user needs to start (base path relative)
+    banner: Callable[[Core], list[str]] | None = None

@@ -1,0 +1,126 @@
+"""Storage: one SQLAlchemy Core engine and MetaData per system.
+
+SQLite is the default (a file in the user's data directory, in WAL mode so
+readers never block the writer and an acknowledged write survives a kill of
+the process); ``sqlite:///:memory:`` serves tests; any other SQLAlchemy URL
+(PostgreSQL for a team's shared mock) works unchanged. Table names carry the
+system's name as a prefix so several systems can share one database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import StaticPool
+
+from .timefmt import parse_iso, to_naive_utc
+
+Seeder = Callable[[Connection, "Storage"], None]
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            poolclass=StaticPool if memory else None,
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Storage:
+    """A system's tables, its engine, and the core's own bookkeeping tables."""
+
+    def __init__(self, url: str, system: str) -> None:
+        self.url = url
+        self.system = system
+        self.engine = make_engine(url)
+        self.metadata = sa.MetaData()
+        self.tables: dict[str, sa.Table] = {}
+
+    def table(self, name: str, *columns: Any, **kwargs: Any) -> sa.Table:
+        """Declare a table; its SQL name is ``<system>_<name>``."""
+        table = sa.Table(f"{self.system}_{name}", self.metadata, *columns, **kwargs)
+        self.tables[name] = table
+        return table
+
+    def __getitem__(self, name: str) -> sa.Table:
+        return self.tables[name]
+
+    def create_all(self) -> None:
+        self.metadata.create_all(self.engine)
+
+    def drop_all(self) -> None:
+        self.metadata.drop_all(self.engine)
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self.engine.begin() as connection:
+            yield connection
+
+    @contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self.engine.connect() as connection:
+            yield connection
+
+    def load_rows(self, connection: Connection, data: Mapping[str, Sequence[dict]]) -> None:
+        """Insert fixture rows (JSON-shaped) table by table, converting dates."""
+        for name, rows in data.items():
+            if not rows:
+                continue
+            table = self.tables[name]
+            converted = [_convert_row(table, row) for row in rows]
+            connection.execute(table.insert(), converted)
+        _advance_sequences(connection, [self.tables[name] for name in data])
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _convert_row(table: sa.Table, row: dict) -> dict:
+    out = {}
+    for key, value in row.items():
+        column = table.c[key]
+        if isinstance(value, str) and isinstance(column.type, sa.DateTime):
+            value = to_naive_utc(parse_iso(value))
+        elif isinstance(value, str) and isinstance(column.type, sa.Date):
+            value = date.fromisoformat(value)
+        out[key] = value
+    return out
+
+
+def _advance_sequences(connection: Connection, tables: list[sa.Table]) -> None:
+    """PostgreSQL keeps serial sequences apart from explicit ids: move them past the fixtures."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+            connection.execute(
+                sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                    f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+                )
+            )
+
+
+def utc_datetime(value: datetime | None) -> datetime | None:
+    """A naive UTC datetime read back from the database, made aware."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

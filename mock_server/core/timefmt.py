@@ -1,0 +1,39 @@
+"""Timestamp formatting and parsing shared by the systems."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+
+def iso_ms(moment: datetime | None) -> str | None:
+    """ISO 8601 UTC with milliseconds and ``Z``: ``2026-06-18T12:00:00.000Z``."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO 8601 date or date-time; a zone-less value is taken as UTC.
+
+    Raises ValueError for anything else.
+    """
+    value = text.strip()
+    if value.endswith(("Z", "z")):
+        value = value[:-1] + "+00:00"
+    if len(value) == 10:
+        parsed = datetime.combine(date.fromisoformat(value), datetime.min.time())
+    else:
+        parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def to_naive_utc(moment: datetime) -> datetime:
+    """The form stored in the database: naive, in UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
