@@ -1,0 +1,58 @@
+"""``apidouble serve`` and ``apidouble spec``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import resources
+
+import yaml
+
+from apidouble.mock_server.core import Config
+from apidouble.mock_server.serve import ServeOptions, describe, prepare, run_granian, run_gunicorn
+from apidouble.mock_server.systems import SYSTEMS
+
+
+def serve(args: argparse.Namespace) -> int:
+    systems = tuple(args.systems) or tuple(SYSTEMS)
+    unknown = [name for name in systems if name not in SYSTEMS]
+    if unknown:
+        print(f"apidouble: unknown system(s): {', '.join(unknown)}; "
+              f"implemented: {', '.join(SYSTEMS)}", file=sys.stderr)
+        return 2
+    if args.root and len(systems) != 1:
+        print("apidouble: --root serves exactly one system", file=sys.stderr)
+        return 2
+    extra = {"time_zone": args.time_zone} if args.time_zone else {}
+    config = Config(db_url=args.db, seed=args.seed, rate_limits=not args.no_rate_limits,
+                    redis_url=args.redis, **extra)
+    options = ServeOptions(systems, args.root, config)
+    cores = prepare(options)
+    print(describe(options, args.host, args.port, cores), flush=True)
+    runner = run_granian if args.server == "granian" else run_gunicorn
+    runner(options, args.host, args.port, args.workers)
+    return 0
+
+
+def spec_text(system: str) -> str:
+    return resources.files("apidouble.spec").joinpath(f"{system}.yaml").read_text("utf-8")
+
+
+def spec(args: argparse.Namespace) -> int:
+    try:
+        text = spec_text(args.system)
+    except FileNotFoundError:
+        print(f"apidouble: no spec for {args.system!r}", file=sys.stderr)
+        return 2
+    if not args.check:
+        sys.stdout.write(text)
+        return 0
+    from openapi_spec_validator import validate
+
+    try:
+        validate(yaml.safe_load(text))
+    except Exception as error:  # the validator raises several exception types
+        print(f"{args.system}: INVALID: {error}", file=sys.stderr)
+        return 1
+    print(f"{args.system}: valid OpenAPI {yaml.safe_load(text)['openapi']}")
+    return 0

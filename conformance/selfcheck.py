@@ -1,0 +1,52 @@
+"""Run a system's conformance suite against the bundled mock, served on a free port.
+
+``python -m apidouble.conformance.selfcheck aliquora [-- extra check args]``: the
+tox ``conformance`` environment and the project's own tests use it.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import make_server
+
+from apidouble.cli import main as cli_main
+from apidouble.mock_server import create_app
+from apidouble.mock_server.core import Config
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """Serve a WSGI app on 127.0.0.1 and a free port, in a thread; yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+@contextmanager
+def mock_base_url(system: str, **config: Any) -> Iterator[str]:
+    with tempfile.TemporaryDirectory() as directory:
+        url = f"sqlite:///{Path(directory) / (system + '.sqlite3')}"
+        with served(create_app(system, Config(db_url=url, **config))) as base_url:
+            yield base_url
+
+
+def main(argv: list[str]) -> int:
+    system, *extra = argv or ["aliquora"]
+    with mock_base_url(system) as base_url:
+        return cli_main(["check", system, "--base-url", base_url, *extra])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

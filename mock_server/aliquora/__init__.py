@@ -1,0 +1,47 @@
+"""Aliquora LIMS (REST v1): the system's profile, composed from the shared core."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.wrappers import Response
+
+from ..core import ApiError, Core, SystemProfile
+from ..core.envelopes import json_response, slug_json
+from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
+from .admin_keys import register_admin
+from .blueprint import api, make_validator
+from .seed import credentials, seed
+from .tables import define_tables
+
+#: canonical core codes that Aliquora spells with its own slugs (AQ-29)
+RENAMED = {"payload_too_large": "invalid_body", "unsupported_media_type": "invalid_body"}
+
+def envelope(error: ApiError) -> Response:
+    """``{error, message}``; plan limits carry ``code`` instead of ``error`` (AQ-14)."""
+    if error.code == "plan_limit":
+        return json_response({"code": error.fields["code"], "message": error.message},
+                             error.status)
+    if error.code in RENAMED:
+        error = ApiError(error.status, RENAMED[error.code], error.message,
+                         headers=error.headers, **error.fields)
+    return slug_json(error)
+
+def register_routes(app: Flask) -> None:
+    app.extensions["aliquora_validator"] = make_validator()
+    app.register_blueprint(api)
+
+def banner(core: Core) -> list[str]:
+    return [f"  {c['organizationName']} ({c['role']}, plan {c['plan']}): {c['apiKey']}"
+            for c in credentials(core)]
+
+profile = SystemProfile(
+    name="aliquora",
+    title="Aliquora LIMS",
+    envelope=envelope,
+    define_tables=define_tables,
+    seed=seed,
+    credentials=credentials,
+    register_routes=register_routes,
+    register_admin=register_admin,
+    banner=banner,
+)

@@ -1,0 +1,90 @@
+"""Who is calling: bearer key lookup, plan check, rate limits and ``lastUsedAt``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import g, request
+
+from ..core import ApiError, current_core
+from ..core.auth import bearer_token
+from ..core.hashing import hash_secret
+from ..core.ratelimit import Decision, RateLimit, Window
+
+ALL_ENDPOINTS = RateLimit("per-key", (Window(120, 60, "minute"),))
+INSTRUMENT_UPLOADS = RateLimit("instrument-uploads", (Window(20, 60, "minute"),))
+TOUCH_INTERVAL = timedelta(seconds=1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    key_id: int
+    organization_id: int
+    user_id: int
+
+
+def caller() -> Caller:
+    return g.aliquora_caller
+
+
+def unauthorized(message: str) -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def authenticate() -> None:
+    """Before every ``/api/v1/*`` request: a live key of an organisation with API access."""
+    core = current_core()
+    token = bearer_token()
+    if token is None:
+        raise unauthorized("Send your API key as 'Authorization: Bearer lk_...'.")
+    keys, orgs = core.storage["api_keys"], core.storage["organizations"]
+    query = (
+        sa.select(keys.c.id, keys.c.organization_id, keys.c.user_id, keys.c.last_used_at,
+                  keys.c.revoked_at, orgs.c.plan)
+        .join(orgs, orgs.c.id == keys.c.organization_id)
+        .where(keys.c.key_hash == hash_secret(token))
+    )
+    with core.storage.connect() as connection:
+        row = connection.execute(query).first()
+    if row is None or row.revoked_at is not None:
+        raise unauthorized("Invalid or revoked API key.")
+    if row.plan != "api":
+        raise unauthorized("Your organization's plan does not include API access.")
+    g.aliquora_caller = Caller(row.id, row.organization_id, row.user_id)
+    _limit(row.id)
+    _touch(row.id, row.last_used_at)
+
+
+def _limit(key_id: int) -> None:
+    core = current_core()
+    now = core.clock.timestamp()
+    limits = [ALL_ENDPOINTS]
+    if request.endpoint == "aliquora_api.instrument_upload":
+        limits.append(INSTRUMENT_UPLOADS)
+    for limit in limits:
+        decision = core.limiter.check(limit, str(key_id), now)
+        if decision is not None and not decision.allowed:
+            raise _rate_limited(decision)
+
+
+def _rate_limited(decision: Decision) -> ApiError:
+    window = decision.window
+    return ApiError(
+        429,
+        "rate_limited",
+        f"Too many requests. Limit is {window.limit}/{window.label} per API key.",
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
+def _touch(key_id: int, last_used_at: object) -> None:
+    """Record use, at most once a second per key so it never costs a write per request."""
+    core = current_core()
+    now = core.clock.naive_now()
+    if last_used_at is not None and now - last_used_at < TOUCH_INTERVAL:  # type: ignore[operator]
+        return
+    keys = core.storage["api_keys"]
+    with core.storage.begin() as connection:
+        connection.execute(keys.update().where(keys.c.id == key_id).values(last_used_at=now))

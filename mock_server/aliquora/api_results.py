@@ -1,0 +1,153 @@
+"""Sample tests and results: list, enter, verify (and lock), bulk entry; approval records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+from flask.wrappers import Response
+from sqlalchemy.engine import Connection
+
+from ..core import ApiError, current_core
+from . import serializers
+from .access import caller
+from .blueprint import api, ok, validated
+from .params import MAX_ID, id_filter, owned, page, parse_id, sample_tests_query
+from .workflow import TEST_STATUSES
+
+
+@api.get("/sample-tests")
+def list_sample_tests() -> Response:
+    tests = current_core().storage["sample_tests"]
+    query = sample_tests_query().where(tests.c.organization_id == caller().organization_id)
+    sample_id = id_filter("sampleId")
+    if sample_id is not None:
+        query = query.where(tests.c.sample_id == sample_id)
+    status = request.args.get("status")
+    if status is not None:
+        if status not in TEST_STATUSES:
+            raise ApiError(400, "invalid_body",
+                           f"'status' must be one of {', '.join(TEST_STATUSES)}.")
+        query = query.where(tests.c.status == status)
+    with current_core().storage.connect() as connection:
+        return ok(page(connection, query, tests, serializers.sample_test))
+
+
+def _owned_test(connection: Connection, test_id: int) -> Any:
+    tests = current_core().storage["sample_tests"]
+    row = connection.execute(sample_tests_query().where(
+        tests.c.id == test_id, tests.c.organization_id == caller().organization_id)).first()
+    if row is None:
+        raise ApiError(404, "not_found", f"Sample test {test_id} was not found.")
+    return row
+
+
+def _result_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def enter_result(connection: Connection, test_id: int, body: dict) -> dict[str, Any]:
+    """Enter or change a result; a verified result is locked (AQ-21)."""
+    core = current_core()
+    tests = core.storage["sample_tests"]
+    row = _owned_test(connection, test_id)
+    if row.status == "verified":
+        raise ApiError(409, "test_verified_locked",
+                       f"Sample test {test_id} is verified and locked.")
+    values: dict[str, Any] = {"updated_at": core.clock.naive_now()}
+    if "result" in body:
+        result = _result_text(body["result"])
+        entered = result is not None
+        values.update(result=result, status="completed" if entered else "pending",
+                      entered_at=values["updated_at"] if entered else None,
+                      entered_by=caller().user_id if entered else None)
+    if "notes" in body:
+        values["notes"] = body["notes"]
+    connection.execute(tests.update().where(tests.c.id == test_id, tests.c.status != "verified")
+                       .values(**values))
+    return serializers.sample_test(_owned_test(connection, test_id))
+
+
+@api.patch("/sample-tests/<raw_id>")
+def update_sample_test(raw_id: str) -> Response:
+    test_id = parse_id(raw_id)
+    body = validated("SampleTestUpdate")
+    if "result" not in body and "notes" not in body:
+        raise ApiError(400, "invalid_body", "Send 'result', 'notes' or both.")
+    with current_core().storage.begin() as connection:
+        return ok(enter_result(connection, test_id, body))
+
+
+@api.post("/sample-tests/<raw_id>/verify")
+def verify_sample_test(raw_id: str) -> Response:
+    test_id = parse_id(raw_id)
+    core = current_core()
+    tests = core.storage["sample_tests"]
+    with core.storage.begin() as connection:
+        row = _owned_test(connection, test_id)
+        if row.status == "verified":
+            raise ApiError(409, "test_verified_locked", f"Sample test {test_id} is already "
+                           "verified and locked.")
+        if row.result is None:
+            raise ApiError(409, "result_missing", f"Sample test {test_id} has no result to verify.")
+        now = core.clock.naive_now()
+        connection.execute(tests.update().where(tests.c.id == test_id).values(
+            status="verified", verified_at=now, verified_by=caller().user_id, updated_at=now))
+        return ok(serializers.sample_test(_owned_test(connection, test_id)))
+
+
+@api.post("/sample-tests/bulk-results")
+def bulk_results() -> Response:
+    """Each row is applied on its own (our AQ-23 choice): locked or foreign rows fail alone."""
+    body = validated("BulkResultsRequest")
+    outcomes = []
+    core = current_core()
+    for update in body["updates"]:
+        test_id = update["sampleTestId"]
+        try:
+            if not 0 <= test_id <= MAX_ID:
+                raise ApiError(404, "not_found", f"Sample test {test_id} was not found.")
+            with core.storage.begin() as connection:
+                changed = enter_result(connection, test_id, update)
+            outcomes.append({"sampleTestId": test_id, "ok": True, "sampleTest": changed})
+        except ApiError as error:
+            # In a body, an id outside the caller's organisation is a bad reference (AQ-08).
+            code = "invalid_reference" if error.code == "not_found" else error.code
+            outcomes.append({"sampleTestId": test_id, "ok": False, "error": code,
+                             "message": error.message})
+    updated = sum(1 for outcome in outcomes if outcome["ok"])
+    return ok({"updated": updated, "failed": len(outcomes) - updated, "results": outcomes})
+
+
+@api.patch("/approval-records/<raw_id>")
+def update_approval_record(raw_id: str) -> Response:
+    record_id = parse_id(raw_id)
+    body = validated("ApprovalRecordUpdate")
+    core = current_core()
+    records, users = core.storage["approval_records"], core.storage["users"]
+    with core.storage.begin() as connection:
+        row = owned(connection, records, record_id, "Approval record")
+        approver = body.get("approverUserId")
+        if approver is not None and (not 0 <= approver <= MAX_ID or connection.execute(
+                sa.select(users.c.id).where(users.c.id == approver,
+                                            users.c.organization_id == caller().organization_id)
+        ).first() is None):
+            raise ApiError(400, "invalid_reference", f"approverUserId refers to {approver}, "
+                           "which does not exist in your organization.")
+        now = core.clock.naive_now()
+        values: dict[str, Any] = {"updated_at": now}
+        for field, column in (("status", "status"), ("comment", "comment"),
+                              ("approverUserId", "approver_user_id")):
+            if field in body:
+                values[column] = body[field]
+        if "status" in body and body["status"] != row.status:
+            decided = body["status"] != "pending"
+            values["decided_at"] = now if decided else None
+            if decided and approver is None and row.approver_user_id is None:
+                values["approver_user_id"] = caller().user_id
+        connection.execute(records.update().where(records.c.id == record_id).values(**values))
+        return ok(serializers.approval_record(owned(connection, records, record_id,
+                                                    "Approval record")))

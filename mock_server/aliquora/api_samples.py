@@ -1,0 +1,293 @@
+"""Samples: list, read, create with tests, update, status, receive, report, approvals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+from flask.wrappers import Response
+from sqlalchemy.engine import Connection
+
+from ..core import ApiError, current_core
+from . import serializers
+from .access import caller
+from .blueprint import api, ok, validated
+from .params import (
+    date_filter,
+    id_filter,
+    owned,
+    page,
+    parse_id,
+    require_references,
+    sample_tests_query,
+)
+from .workflow import STATUSES, qc_gates, transition_problem
+
+READ_ONLY_FIELDS = ("id", "trackingId", "status", "receivedAt", "reportedAt", "createdAt",
+                    "updatedAt", "organizationId", "sampleIdentifier")
+APPROVAL_STEPS = ("technical_review", "qa_approval")
+
+
+def _tables() -> Any:
+    return current_core().storage
+
+
+@api.get("/samples")
+def list_samples() -> Response:
+    samples = _tables()["samples"]
+    query = sa.select(samples).where(samples.c.organization_id == caller().organization_id)
+    status = request.args.get("status")
+    if status is not None:
+        if status not in STATUSES:
+            raise ApiError(400, "invalid_body", f"'status' must be one of {', '.join(STATUSES)}.")
+        query = query.where(samples.c.status == status)
+    for name, column in (("materialTypeId", samples.c.material_type_id),
+                         ("projectId", samples.c.project_id)):
+        value = id_filter(name)
+        if value is not None:
+            query = query.where(column == value)
+    if "trackingId" in request.args:
+        query = query.where(samples.c.tracking_id == request.args["trackingId"])
+    since, until = date_filter("since"), date_filter("until", end_of_day=True)
+    if since is not None:
+        query = query.where(samples.c.received_at >= since)
+    if until is not None:
+        query = query.where(samples.c.received_at <= until)
+    with current_core().storage.connect() as connection:
+        return ok(page(connection, query, samples, serializers.sample))
+
+
+@api.get("/samples/<raw_id>")
+def get_sample(raw_id: str) -> Response:
+    with current_core().storage.connect() as connection:
+        row = owned(connection, _tables()["samples"], parse_id(raw_id), "Sample")
+        return ok(sample_detail(connection, row))
+
+
+@api.post("/samples")
+def create_sample() -> Response:
+    body = validated("SampleCreate")
+    core = current_core()
+    now = core.clock.naive_now()
+    with core.storage.begin() as connection:
+        require_references(connection, {
+            "materialTypeId": ("material_types", body["materialTypeId"]),
+            "projectId": ("projects", body.get("projectId")),
+            "storageLocationId": ("storage_locations", body.get("storageLocationId")),
+            "testDefinitionIds": ("test_definitions", body.get("testDefinitionIds", [])),
+        })
+        project = _project(connection, body.get("projectId"))
+        if project is not None and project.uses_composite_identifier and not body.get(
+            "plantLocation"
+        ):
+            raise ApiError(400, "invalid_body", f"Project {project.code} uses composite sample "
+                           "identifiers: plantLocation is required.")
+        sample_id = _insert_sample(connection, body, project, now)
+        _check_allowance(connection, now)
+        _schedule(connection, sample_id, body.get("testDefinitionIds", []), now)
+        row = owned(connection, _tables()["samples"], sample_id, "Sample")
+        return ok(sample_detail(connection, row), 201)
+
+
+def _project(connection: Connection, project_id: int | None) -> Any:
+    if project_id is None:
+        return None
+    projects = _tables()["projects"]
+    return connection.execute(sa.select(projects).where(projects.c.id == project_id)).first()
+
+
+def _insert_sample(connection: Connection, body: dict, project: Any, now: datetime) -> int:
+    samples = _tables()["samples"]
+    who = caller()
+    sample_id = connection.execute(samples.insert().values(
+        organization_id=who.organization_id, tracking_id="", client_name=body["clientName"],
+        material_type_id=body["materialTypeId"], project_id=body.get("projectId"),
+        storage_location_id=body.get("storageLocationId"),
+        collection_date=_date(body.get("collectionDate")),
+        priority=body.get("priority", "normal"), notes=body.get("notes"),
+        plant_location=body.get("plantLocation"), status="pending", created_by=who.user_id,
+        created_at=now, updated_at=now,
+    )).inserted_primary_key[0]
+    connection.execute(samples.update().where(samples.c.id == sample_id).values(
+        tracking_id=f"S-{now.year}-{sample_id:06d}",
+        sample_identifier=_composite_identifier(project, body.get("plantLocation"), sample_id),
+    ))
+    return int(sample_id)
+
+
+def _composite_identifier(project: Any, plant_location: str | None, sample_id: int) -> str | None:
+    if project is None or not project.uses_composite_identifier or not plant_location:
+        return None
+    return f"{project.code}-{plant_location}-{sample_id:06d}"
+
+
+def _date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise ApiError(400, "invalid_body", "collectionDate must be a date (YYYY-MM-DD).") from None
+
+
+def _check_allowance(connection: Connection, now: datetime) -> None:
+    """AQ-14: counted after the insert, inside its transaction, so parallel creates can't
+    both slip under the limit; going over rolls the insert back."""
+    samples, orgs = _tables()["samples"], _tables()["organizations"]
+    org_id = caller().organization_id
+    month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    used = connection.execute(
+        sa.select(sa.func.count()).where(
+            samples.c.organization_id == org_id, samples.c.created_at >= month_start
+        )
+    ).scalar_one()
+    allowance = connection.execute(
+        sa.select(orgs.c.monthly_sample_allowance).where(orgs.c.id == org_id)
+    ).scalar_one()
+    if used > allowance:
+        raise ApiError(403, "plan_limit", f"Your plan's monthly allowance of {allowance} "
+                       "samples has been reached.", code="SAMPLE_LIMIT_EXCEEDED")
+
+
+def _schedule(connection: Connection, sample_id: int, definition_ids: list[int],
+              now: datetime) -> None:
+    core = current_core()
+    org_id = caller().organization_id
+    base = {"organization_id": org_id, "sample_id": sample_id, "created_at": now,
+            "updated_at": now}
+    if definition_ids:
+        connection.execute(core.storage["sample_tests"].insert(), [
+            {**base, "test_definition_id": definition_id, "status": "pending"}
+            for definition_id in definition_ids
+        ])
+    connection.execute(core.storage["approval_records"].insert(), [
+        {**base, "step": step, "status": "pending"} for step in APPROVAL_STEPS
+    ])
+
+
+def sample_detail(connection: Connection, row: Any) -> dict[str, Any]:
+    tests, checks = _tests_and_checks(connection, row.id)
+    return {
+        **serializers.sample(row),
+        "tests": [serializers.sample_test(test) for test in tests],
+        "qcChecks": [serializers.qc_check(check) for check in checks],
+    }
+
+
+def _tests_and_checks(connection: Connection, sample_id: int) -> tuple[list, list]:
+    storage = _tables()
+    sample_tests, qc_checks = storage["sample_tests"], storage["qc_checks"]
+    tests = connection.execute(
+        sample_tests_query().where(sample_tests.c.sample_id == sample_id)
+        .order_by(sample_tests.c.id)
+    ).all()
+    checks = connection.execute(
+        sa.select(qc_checks).where(qc_checks.c.sample_id == sample_id).order_by(qc_checks.c.id)
+    ).all()
+    return tests, checks
+
+
+@api.patch("/samples/<raw_id>")
+def update_sample(raw_id: str) -> Response:
+    sample_id = parse_id(raw_id)
+    body = validated("SampleUpdate")
+    for field in READ_ONLY_FIELDS:
+        if field in body:
+            raise ApiError(400, "invalid_body", f"'{field}' cannot be changed here"
+                           + (": use PATCH /samples/:id/status." if field == "status" else "."))
+    core = current_core()
+    samples = core.storage["samples"]
+    with core.storage.begin() as connection:
+        row = owned(connection, samples, sample_id, "Sample")
+        require_references(connection, {
+            "storageLocationId": ("storage_locations", body.get("storageLocationId"))})
+        values = _sample_changes(connection, row, body)
+        values["updated_at"] = core.clock.naive_now()
+        connection.execute(samples.update().where(samples.c.id == sample_id).values(**values))
+        return ok(sample_detail(connection, owned(connection, samples, sample_id, "Sample")))
+
+
+def _sample_changes(connection: Connection, row: Any, body: dict) -> dict[str, Any]:
+    columns = {"clientName": "client_name", "priority": "priority", "notes": "notes",
+               "plantLocation": "plant_location", "storageLocationId": "storage_location_id"}
+    values = {column: body[field] for field, column in columns.items() if field in body}
+    if "collectionDate" in body:
+        values["collection_date"] = _date(body["collectionDate"])
+    if "plantLocation" in body:
+        project = _project(connection, row.project_id)
+        if project is not None and project.uses_composite_identifier and not body["plantLocation"]:
+            raise ApiError(400, "invalid_body", "plantLocation is required by this project.")
+        values["sample_identifier"] = _composite_identifier(project, body["plantLocation"], row.id)
+    return values
+
+
+@api.patch("/samples/<raw_id>/status")
+def change_status(raw_id: str) -> Response:
+    sample_id = parse_id(raw_id)
+    body = validated("SampleStatusChange")
+    core = current_core()
+    samples = core.storage["samples"]
+    with core.storage.begin() as connection:
+        row = owned(connection, samples, sample_id, "Sample")
+        tests, _checks = _tests_and_checks(connection, sample_id)
+        problem = transition_problem(row.status, body["status"], tests)
+        if problem:
+            raise ApiError(409, "invalid_transition", problem)
+        now = core.clock.naive_now()
+        values: dict[str, Any] = {"status": body["status"], "updated_at": now}
+        if row.received_at is None and body["status"] != "pending":
+            values["received_at"] = now
+        connection.execute(samples.update().where(samples.c.id == sample_id).values(**values))
+        return ok(sample_detail(connection, owned(connection, samples, sample_id, "Sample")))
+
+
+@api.post("/samples/receive")
+def receive_samples() -> Response:
+    body = validated("ReceiveRequest")
+    ids = body["sampleIds"]
+    core = current_core()
+    samples = core.storage["samples"]
+    now = core.clock.naive_now()
+    with core.storage.begin() as connection:
+        require_references(connection, {"sampleIds": ("samples", ids)})
+        connection.execute(
+            samples.update()
+            .where(samples.c.id.in_(ids), samples.c.status == "pending")
+            .values(status="received", received_at=now, updated_at=now)
+        )
+        rows = {row.id: row for row in connection.execute(
+            sa.select(samples).where(samples.c.id.in_(ids)))}
+    return ok({"data": [serializers.sample(rows[i]) for i in dict.fromkeys(ids)]})
+
+
+@api.post("/samples/<raw_id>/report")
+def report_sample(raw_id: str) -> Response:
+    sample_id = parse_id(raw_id)
+    core = current_core()
+    samples = core.storage["samples"]
+    with core.storage.begin() as connection:
+        row = owned(connection, samples, sample_id, "Sample")
+        if row.reported_at is None:
+            tests, checks = _tests_and_checks(connection, sample_id)
+            gates = qc_gates(tests, checks)
+            if not all(gate.passed for gate in gates):
+                failed = ", ".join(gate.name for gate in gates if not gate.passed)
+                raise ApiError(409, "qc_failed", f"QC gates not satisfied: {failed}.",
+                               gates=[gate.as_json() for gate in gates])
+            now = core.clock.naive_now()
+            connection.execute(samples.update().where(samples.c.id == sample_id)
+                               .values(reported_at=now, updated_at=now))
+        return ok(sample_detail(connection, owned(connection, samples, sample_id, "Sample")))
+
+
+@api.get("/samples/<raw_id>/approvals")
+def list_approvals(raw_id: str) -> Response:
+    sample_id = parse_id(raw_id)
+    storage = _tables()
+    records = storage["approval_records"]
+    with storage.connect() as connection:
+        owned(connection, storage["samples"], sample_id, "Sample")
+        query = sa.select(records).where(records.c.sample_id == sample_id)
+        return ok(page(connection, query, records, serializers.approval_record))

@@ -1,0 +1,121 @@
+"""Aliquora's parameter rules: ids, paging, dates, and records of the caller's tenant."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from flask import request
+from sqlalchemy.engine import Connection
+
+from ..core import ApiError, current_core
+from ..core.bodies import int_arg
+from ..core.pagination import cursor_page
+from ..core.timefmt import parse_iso, to_naive_utc
+from . import serializers
+from .access import caller
+
+MAX_ID = 2**63 - 1
+DEFAULT_LIMIT, MAX_LIMIT = 50, 500
+
+
+def parse_id(raw: str) -> int:
+    """A path id: non-numeric is 400 invalid_id; numeric but out of range simply finds nothing."""
+    if not raw.isascii() or not raw.isdigit():
+        raise ApiError(400, "invalid_id", f"'{raw}' is not a valid id.")
+    value = int(raw)
+    return value if value <= MAX_ID else 0
+
+
+def id_filter(name: str) -> int | None:
+    value = int_arg(name, code="invalid_id")
+    if value is not None and not 0 <= value <= MAX_ID:
+        raise ApiError(400, "invalid_id", f"Query parameter '{name}' is not a valid id.")
+    return value
+
+
+def date_filter(name: str, *, end_of_day: bool = False) -> datetime | None:
+    """An ISO date or date-time bound; a date-only ``until`` covers that whole day."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        moment = to_naive_utc(parse_iso(raw))
+        if end_of_day and len(raw.strip()) == 10:
+            moment += timedelta(days=1) - timedelta(milliseconds=1)
+        return moment
+    except ValueError:
+        raise ApiError(
+            400, "invalid_body", f"Query parameter '{name}' must be an ISO 8601 date or date-time."
+        ) from None
+
+
+def page(connection: Connection, query: sa.Select, table: sa.Table, serialize: Any) -> dict:
+    """A cursor page of ``query`` (AQ-26): ``limit`` 1..500 (default 50), ``cursor`` an id."""
+    limit = int_arg("limit", code="invalid_body", default=DEFAULT_LIMIT)
+    if limit is None or not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, "invalid_body", f"'limit' must be between 1 and {MAX_LIMIT}.")
+    cursor = id_filter("cursor")
+    result = cursor_page(connection, query, table.c.id, limit=limit, cursor=cursor)
+    return {
+        "data": [serialize(row) for row in result.rows],
+        "nextCursor": result.next_cursor,
+        "hasMore": result.has_more,
+    }
+
+
+def owned(connection: Connection, table: sa.Table, record_id: int, what: str) -> Any:
+    """The caller's record, or 404: another tenant's record looks like no record (AQ-08)."""
+    row = connection.execute(
+        sa.select(table).where(
+            table.c.id == record_id, table.c.organization_id == caller().organization_id
+        )
+    ).first()
+    if row is None:
+        raise ApiError(404, "not_found", f"{what} {record_id} was not found.")
+    return row
+
+
+def require_references(connection: Connection, references: dict[str, tuple[str, Any]]) -> None:
+    """Every referenced id must exist in the caller's organisation, else 400 invalid_reference.
+
+    ``references`` maps a body field to (table name, id or list of ids); None is skipped.
+    """
+    core = current_core()
+    org = caller().organization_id
+    for field, (table_name, value) in references.items():
+        wanted = set(value) if isinstance(value, list) else {value}
+        wanted.discard(None)
+        if not wanted:
+            continue
+        table = core.storage[table_name]
+        storable = [value for value in wanted if 0 <= value <= MAX_ID]
+        found = set(
+            connection.execute(
+                sa.select(table.c.id).where(
+                    table.c.id.in_(storable), table.c.organization_id == org
+                )
+            ).scalars()
+        )
+        missing = sorted(wanted - found)
+        if missing:
+            raise ApiError(
+                400,
+                "invalid_reference",
+                f"{field} refers to {', '.join(map(str, missing))}, which does not exist "
+                "in your organization.",
+            )
+
+
+def sample_tests_query() -> sa.Select:
+    core = current_core()
+    tests, definitions = core.storage["sample_tests"], core.storage["test_definitions"]
+    return sa.select(
+        tests, definitions.c.code, definitions.c.name, definitions.c.unit,
+        definitions.c.result_type, definitions.c.spec_min, definitions.c.spec_max,
+    ).join(definitions, definitions.c.id == tests.c.test_definition_id)
+
+
+def serialize_sample_tests(rows: list[Any]) -> list[dict]:
+    return [serializers.sample_test(row) for row in rows]

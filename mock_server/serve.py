@@ -1,0 +1,123 @@
+"""Serving: one system at its real paths, or several under ``/<system>`` on one port.
+
+gunicorn is the default server because it passes custom HTTP reason phrases
+through (QS Enrolment's 429 needs them); granian is the fast option where
+reason phrases don't matter. Both run the same WSGI app. The databases are
+prepared (created and seeded) once in the parent process, before any worker
+starts, so workers never race to seed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from .core import Config
+from .core.app import Core
+from .core.envelopes import json_response
+from .systems import SYSTEMS, create_app, profile
+
+ENV_VAR = "APIDOUBLE_SERVE"
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    systems: tuple[str, ...] = field(default_factory=lambda: tuple(SYSTEMS))
+    root: bool = False
+    config: Config = field(default_factory=Config)
+
+    def to_env(self) -> str:
+        return json.dumps({"systems": list(self.systems), "root": self.root,
+                           "config": asdict(self.config)})
+
+    @classmethod
+    def from_env(cls, text: str) -> ServeOptions:
+        data = json.loads(text)
+        return cls(tuple(data["systems"]), data["root"], Config(**data["config"]))
+
+
+def combined_app(options: ServeOptions) -> Any:
+    """The WSGI app for ``options``: one system at the root, or every system under its name."""
+    if options.root:
+        (system,) = options.systems
+        return create_app(system, options.config)
+    mounts = {f"/{name}": create_app(name, options.config) for name in options.systems}
+    return DispatcherMiddleware(_index_app(options.systems), mounts)
+
+
+def _index_app(systems: Iterable[str]) -> Flask:
+    index = Flask("apidouble.index")
+    names = list(systems)
+
+    @index.route("/", defaults={"path": ""})
+    @index.route("/<path:path>")
+    def listing(path: str) -> Any:
+        body = {"systems": {name: f"/{name}" for name in names},
+                "admin": {name: f"/{name}/__admin/" for name in names}}
+        return json_response(body, 200 if not path else 404)
+
+    return index
+
+
+def wsgi_from_env() -> Any:
+    """Factory for server workers: options travel in an environment variable."""
+    return combined_app(ServeOptions.from_env(os.environ[ENV_VAR]))
+
+
+def prepare(options: ServeOptions) -> list[tuple[str, Core]]:
+    """Create and seed every database once, in this process; return each system's core."""
+    cores = []
+    for name in options.systems:
+        app = create_app(name, options.config)
+        cores.append((name, app.extensions["apidouble"]))
+    return cores
+
+
+def describe(options: ServeOptions, host: str, port: int, cores: list[tuple[str, Core]]) -> str:
+    lines = []
+    for name, core in cores:
+        base = f"http://{host}:{port}" + ("" if options.root else f"/{name}")
+        lines.append(f"{profile(name).title}: {base}   (admin: {base}/__admin/)")
+        if core.profile.banner is not None:
+            lines.extend(core.profile.banner(core))
+    return "\n".join(lines)
+
+
+def run_gunicorn(options: ServeOptions, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 8)
+            self.cfg.set("keepalive", 5)
+            self.cfg.set("accesslog", None)
+
+        def load(self) -> Any:
+            return combined_app(options)
+
+    Application().run()
+
+
+def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    os.environ[ENV_VAR] = options.to_env()
+    Granian(
+        "apidouble.mock_server.serve:wsgi_from_env",
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=workers,
+        factory=True,
+        log_access=False,
+    ).serve()

@@ -1,0 +1,30 @@
+"""The systems this package implements, by name, and ``create_app``.
+
+This is the one module that knows every system; the core knows none.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+from .core import Config, build_app
+from .core.profile import SystemProfile
+
+#: name -> module that exposes ``profile``; a system appears here when it is implemented
+SYSTEMS: dict[str, str] = {
+    "aliquora": "apidouble.mock_server.aliquora",
+}
+
+
+def profile(system: str) -> SystemProfile:
+    if system not in SYSTEMS:
+        known = ", ".join(sorted(SYSTEMS))
+        raise KeyError(f"unknown system {system!r}; implemented: {known}")
+    return import_module(SYSTEMS[system]).profile
+
+
+def create_app(system: str, config: Config | None = None) -> Flask:
+    """One WSGI app for one system, so its own error envelope holds for every URL."""
+    return build_app(profile(system), config)
