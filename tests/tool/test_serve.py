@@ -1,0 +1,91 @@
+"""``apidouble serve`` really serves: gunicorn and granian, at the root and combined."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(*args: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    port = free_port()
+    command = [sys.executable, "-m", "apidouble", "serve", *args, "--port", str(port),
+               "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait(base, process)
+        yield base, process
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=20)
+
+
+def _wait(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"server exited: {process.stdout.read() if process.stdout else ''}")
+        try:
+            requests.get(base + "/", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    pytest.fail("server did not start")
+
+
+def demo_key(admin_base: str) -> str:
+    entries = requests.get(admin_base + "/__admin/credentials", timeout=5).json()["credentials"]
+    return next(e["apiKey"] for e in entries if e["plan"] == "api")
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_one_system_at_its_real_paths(server: str, tmp_path: Path) -> None:
+    with serving("aliquora", "--root", "--server", server, tmp_path=tmp_path) as (base, _):
+        key = demo_key(base)
+        response = requests.get(base + "/api/v1/whoami",
+                                headers={"Authorization": f"Bearer {key}"}, timeout=5)
+        assert response.status_code == 200 and response.json()["version"] == "v1"
+        missing = requests.get(base + "/nowhere", timeout=5)
+        assert missing.status_code == 404 and missing.json()["error"] == "not_found"
+
+
+def test_every_system_under_its_name_and_credentials_printed(tmp_path: Path) -> None:
+    with serving("--workers", "2", tmp_path=tmp_path) as (base, process):
+        index = requests.get(base + "/", timeout=5).json()
+        assert "aliquora" in index["systems"]
+        key = demo_key(base + "/aliquora")
+        response = requests.get(base + "/aliquora/api/v1/samples?limit=1",
+                                headers={"Authorization": f"Bearer {key}"}, timeout=5)
+        assert response.status_code == 200 and len(response.json()["data"]) == 1
+        clock = requests.post(base + "/aliquora/__admin/clock", json={"advance": 60}, timeout=5)
+        assert clock.json()["offsetSeconds"] == 60
+        # the other worker sees the same clock: it lives in the database
+        offsets = {requests.get(base + "/aliquora/__admin/clock", timeout=5).json()[
+            "offsetSeconds"] for _ in range(6)}
+        assert offsets == {60.0}
+    output = process.stdout.read() if process.stdout else ""
+    assert f"{base}/aliquora" in output and key in output
+
+
+def test_unknown_system_is_refused() -> None:
+    result = subprocess.run([sys.executable, "-m", "apidouble", "serve", "nonesuch"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "unknown system" in result.stderr
