@@ -19,7 +19,7 @@ RENAMED = {"payload_too_large": "invalid_body", "unsupported_media_type": "inval
 def envelope(error: ApiError) -> Response:
     """``{error, message}``; plan limits carry ``code`` instead of ``error`` (AQ-14)."""
     if error.code == "plan_limit":
-        return json_response({"code": error.fields["code"], "message": error.message},
+        return json_response({"code": error.fields["limit_code"], "message": error.message},
                              error.status)
     if error.code in RENAMED:
         error = ApiError(error.status, RENAMED[error.code], error.message,

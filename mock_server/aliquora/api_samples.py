@@ -148,7 +148,7 @@ def _check_allowance(connection: Connection, now: datetime) -> None:
     ).scalar_one()
     if used > allowance:
         raise ApiError(403, "plan_limit", f"Your plan's monthly allowance of {allowance} "
-                       "samples has been reached.", code="SAMPLE_LIMIT_EXCEEDED")
+                       "samples has been reached.", limit_code="SAMPLE_LIMIT_EXCEEDED")
 
 
 def _schedule(connection: Connection, sample_id: int, definition_ids: list[int],

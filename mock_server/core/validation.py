@@ -40,7 +40,10 @@ class BodyValidator:
         validator = self._validators.get(schema_name)
         if validator is None:
             schema = {"$ref": f"{SPEC_URI}#/components/schemas/{schema_name}"}
-            validator = jsonschema.Draft202012Validator(schema, registry=self.registry)
+            validator = jsonschema.Draft202012Validator(
+                schema, registry=self.registry,
+                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+            )
             self._validators[schema_name] = validator
         error = jsonschema.exceptions.best_match(validator.iter_errors(body))
         if error is not None:
