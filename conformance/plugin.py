@@ -47,6 +47,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         rules = [rule for marker in item.iter_markers("rule") for rule in marker.args]
         item.user_properties.append(("rules", ",".join(rules)))
+        # `-k AQ_02` selects a rule's tests (a -k expression cannot hold a hyphen)
+        item.extra_keyword_matches.update(rule.replace("-", "_") for rule in rules)
 
 
 class RuleRecorder:
