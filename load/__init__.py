@@ -1,0 +1,1 @@
+"""Locust load profiles, one module per system; helpers live in _-prefixed modules."""
