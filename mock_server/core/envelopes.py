@@ -22,3 +22,41 @@ def slug_json(error: ApiError) -> Response:
     """``{"error": "<slug>", "message": "..."}`` plus any extra fields (Aliquora)."""
     body = {"error": error.code, "message": error.message, **error.fields}
     return json_response(body, error.status)
+
+
+#: canonical core codes as the SubStatus Alemba gives them (AL-25)
+TYPED_SUBSTATUS = {
+    "not_found": "ResourceNotFound",
+    "method_not_allowed": "NotSupported",
+    "unsupported_media_type": "NotSupported",
+}
+TYPED_SUBSTATUSES = ("None", "ResourceNotFound", "RecordNotFound", "LinkedRecordNotFound",
+                     "NotSupported", "NotImplemented", "NotAllowed")
+
+
+def alemba_typed(error: ApiError) -> Response:
+    """``{"Type", "SubStatus", "Message"}`` plus extra fields such as ``Errors`` (Alemba).
+
+    The code is the SubStatus when it is one; ``Type`` defaults to the vendor's
+    ``HttpStatusException`` and may be overridden with a ``Type`` field.
+    """
+    extra = {key: value for key, value in error.fields.items() if key != "Type"}
+    code = TYPED_SUBSTATUS.get(error.code, error.code)
+    body = {
+        "Type": error.fields.get("Type", "HttpStatusException"),
+        "SubStatus": code if code in TYPED_SUBSTATUSES else "None",
+        "Message": error.message,
+        **extra,
+    }
+    return json_response(body, error.status)
+
+
+def drf_detail(error: ApiError) -> Response:
+    """Django REST Framework's bodies (QATrack+): ``{"detail": "..."}``.
+
+    Validation errors carry their own mapping (``{"field": ["message"]}`` or
+    ``{"non_field_errors": [...]}``) in ``error.fields["errors"]``; it is the body as is.
+    """
+    if "errors" in error.fields:
+        return json_response(error.fields["errors"], error.status)
+    return json_response({"detail": error.message}, error.status)

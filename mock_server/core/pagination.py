@@ -44,3 +44,99 @@ def cursor_page(
     rows = rows[:limit]
     next_cursor = rows[-1]._mapping[id_column.key] if has_more and rows else None
     return CursorPage(rows, next_cursor, has_more)
+
+
+@dataclass(frozen=True)
+class TopSkipPage:
+    """``$top``/``$skip`` paging: the rows, and the total when it was asked for."""
+
+    rows: Sequence[Any]
+    total: int | None
+
+
+def top_skip_page(
+    connection: Connection,
+    query: sa.Select,
+    *,
+    top: int,
+    skip: int,
+    with_total: bool = False,
+) -> TopSkipPage:
+    """Rows ``skip+1 .. skip+top`` of ``query`` (already ordered); the total runs a second query."""
+    total = count_rows(connection, query) if with_total else None
+    rows = connection.execute(query.limit(top).offset(skip)).all() if top > 0 else []
+    return TopSkipPage(rows, total)
+
+
+def count_rows(connection: Connection, query: sa.Select) -> int:
+    """The number of rows ``query`` would return (for ``$count=true`` style totals)."""
+    counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
+    return int(connection.execute(counted).scalar() or 0)
+
+
+@dataclass(frozen=True)
+class OffsetPage:
+    """Django REST Framework's ``LimitOffsetPagination``: ``{count, next, previous, results}``."""
+
+    rows: Sequence[Any]
+    count: int
+    next_url: str | None
+    previous_url: str | None
+
+
+def offset_arg(raw: str | None, default: int, *, strict: bool) -> int:
+    """DRF's ``_positive_int``: a bad, negative (or, when ``strict``, zero) value is ``default``."""
+    try:
+        value = int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    if value < 0 or (strict and value == 0):
+        return default
+    return value
+
+
+def limit_offset_page(
+    connection: Connection, query: sa.Select, *, limit: int, offset: int, url: str
+) -> OffsetPage:
+    """One page of ``query`` (already ordered) and the links DRF builds from the request ``url``.
+
+    ``next`` and ``previous`` keep every query parameter, re-encoded in
+    alphabetical order, always carry ``limit``, and ``previous`` drops
+    ``offset`` when it would be 0.
+    """
+    count = count_rows(connection, query)
+    rows: Sequence[Any] = []
+    if count and offset <= count:  # both bounded by count: no overflow in the SQL
+        rows = connection.execute(query.limit(min(limit, count)).offset(offset)).all()
+    next_url = None
+    if offset + limit < count:
+        next_url = replace_query_param(replace_query_param(url, "limit", limit),
+                                       "offset", offset + limit)
+    previous_url = None
+    if offset > 0:
+        previous_url = replace_query_param(url, "limit", limit)
+        previous_url = (remove_query_param(previous_url, "offset") if offset - limit <= 0
+                        else replace_query_param(previous_url, "offset", offset - limit))
+    return OffsetPage(rows, count, next_url, previous_url)
+
+
+def replace_query_param(url: str, key: str, value: object) -> str:
+    """DRF's ``replace_query_param``: set one parameter, sort and re-encode the rest."""
+    from urllib import parse
+
+    scheme, netloc, path, query, fragment = parse.urlsplit(str(url))
+    query_dict = parse.parse_qs(query, keep_blank_values=True)
+    query_dict[str(key)] = [str(value)]
+    query = parse.urlencode(sorted(query_dict.items()), doseq=True)
+    return parse.urlunsplit((scheme, netloc, path, query, fragment))
+
+
+def remove_query_param(url: str, key: str) -> str:
+    """DRF's ``remove_query_param``."""
+    from urllib import parse
+
+    scheme, netloc, path, query, fragment = parse.urlsplit(str(url))
+    query_dict = parse.parse_qs(query, keep_blank_values=True)
+    query_dict.pop(key, None)
+    query = parse.urlencode(sorted(query_dict.items()), doseq=True)
+    return parse.urlunsplit((scheme, netloc, path, query, fragment))

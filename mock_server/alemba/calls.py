@@ -1,0 +1,151 @@
+"""The call life cycle: per-instance actions (AL-13), record locks, and the state actions.
+
+States: ``New`` (created, not submitted; only its creator sees it), ``Open``
+(submitted), ``Closed``. Following the vendor's cookbook ("Lock before you
+update"): an open call not locked by your session offers only ``Lock``; once
+locked by you it offers ``Update``, ``Forward``, ``Close`` and ``Unlock``;
+``Forward`` and ``Close`` unlock. ``Reopen`` appears only on a closed call.
+A lock lives as long as the session that took it. Invoking an action that is
+not offered is refused: ``403`` ``Record locked by <name>`` when another
+session holds the lock, else ``403 NotAllowed``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..core import ApiError, current_core
+from .errors import field_errors, not_allowed
+from .sessions import Session, licences
+
+CALL_ENTITY = "Call"
+
+
+@dataclass(frozen=True)
+class Lock:
+    session: str
+    person: int
+    name: str
+
+    def mine(self, session: Session) -> bool:
+        return self.session == session.session
+
+
+def current_lock(connection: Connection, ref: int) -> Lock | None:
+    """The live lock on call ``ref`` (a lock of an ended session has lapsed)."""
+    storage = current_core().storage
+    locks, persons = storage["locks"], storage["persons"]
+    row = connection.execute(
+        sa.select(locks.c.session, locks.c.person_ref, persons.c.name)
+        .join(persons, persons.c.ref == locks.c.person_ref, isouter=True)
+        .where(locks.c.entity == CALL_ENTITY, locks.c.ref == ref)
+    ).first()
+    if row is None or licences().live(row.session, connection) is None:
+        return None
+    return Lock(row.session, row.person_ref, row.name or f"person {row.person_ref}")
+
+
+def call_actions(row: Any, session: Session, lock: Lock | None) -> list[str]:
+    """The actions valid for this call in its current state, for this session."""
+    me = session.person
+    if session.anonymous or flag(row.deleted):
+        return []
+    if row.status == "New":
+        return ["Submit", "Update"] if row.created_by_ref == me else []
+    if row.status == "Closed":
+        return ["Reopen"] if session.analyst or row.user_ref == me else []
+    if not session.analyst:
+        return []
+    if lock is not None and lock.mine(session):
+        return ["Update", "Forward", "Close", "Unlock"]
+    return ["Lock"]
+
+
+def flag(value: Any) -> bool:
+    return str(value or "").upper() in ("T", "TRUE", "Y", "YES", "1")
+
+
+def refuse(row: Any, action: str, lock: Lock | None, session: Session) -> ApiError:
+    if lock is not None and not lock.mine(session) and row.status == "Open":
+        return ApiError(403, "None", f"Record locked by {lock.name}")
+    if row.status == "Open" and session.analyst and action in ("Update", "Forward", "Close"):
+        return not_allowed(f"Lock call {row.ref} before you {action.lower()} it.")
+    return not_allowed(
+        f"{action} is not available for call {row.ref} in its current state ({row.status})."
+    )
+
+
+def perform(
+    connection: Connection, row: Any, action: str, session: Session, parameters: dict[str, Any]
+) -> None:
+    """Apply a state action to call ``row`` (already checked as offered)."""
+    core = current_core()
+    now = core.clock.naive_now()
+    calls, locks = core.storage["calls"], core.storage["locks"]
+    changes: dict[str, Any] = {"last_action_date": now}
+    if action == "Lock":
+        _take_lock(connection, row.ref, session, now)
+        return
+    if action == "Submit":
+        changes.update(status="Open", logged_date=now)
+    elif action == "Forward":
+        changes["officer_ref"] = _officer(connection, parameters)
+    elif action == "Close":
+        changes.update(status="Closed", closed_date=now, resolution=_resolution(parameters))
+    elif action == "Reopen":
+        changes.update(status="Open", closed_date=None, resolution=None)
+    if action != "Unlock":
+        connection.execute(calls.update().where(calls.c.ref == row.ref).values(**changes))
+    if action in ("Unlock", "Forward", "Close"):
+        connection.execute(
+            locks.delete().where(locks.c.entity == CALL_ENTITY, locks.c.ref == row.ref)
+        )
+
+
+def _take_lock(connection: Connection, ref: int, session: Session, now: Any) -> None:
+    locks = current_core().storage["locks"]
+    where = sa.and_(locks.c.entity == CALL_ENTITY, locks.c.ref == ref)
+    held = current_lock(connection, ref)
+    if held is not None and not held.mine(session):
+        raise ApiError(403, "None", f"Record locked by {held.name}")
+    stale = connection.execute(sa.select(locks.c.session).where(where)).scalar()
+    if stale is not None:  # our own lock, or one whose session has ended
+        connection.execute(locks.delete().where(where, locks.c.session == stale))
+    try:
+        connection.execute(
+            locks.insert().values(
+                entity=CALL_ENTITY,
+                ref=ref,
+                session=session.session,
+                person_ref=session.person,
+                locked_at=now,
+            )
+        )
+    except sa.exc.IntegrityError:  # another session locked it a moment ago
+        raise ApiError(403, "None", "Record locked by another session") from None
+
+
+def _officer(connection: Connection, parameters: dict[str, Any]) -> int:
+    value = parameters.get("Officer")
+    persons = current_core().storage["persons"]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise field_errors({"$action.Officer": ["Required: the Ref of an analyst"]})
+    found = connection.execute(
+        sa.select(persons.c.ref).where(
+            persons.c.ref == value, persons.c.is_analyst == "Y", persons.c.active == "A"
+        )
+    ).first()
+    if found is None:
+        raise field_errors({"$action.Officer": [f"LinkedRecordNotFound: no analyst {value}"]})
+    return value
+
+
+def _resolution(parameters: dict[str, Any]) -> str | None:
+    value = parameters.get("Resolution")
+    if value is not None and (not isinstance(value, str) or len(value) > 255):
+        raise field_errors({"$action.Resolution": ["MaxLength: text of at most 255 characters"]})
+    return value

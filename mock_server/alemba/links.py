@@ -1,0 +1,84 @@
+"""Hypermedia links (``api:`` media links, AL-11) and value serialization (AL-22, AL-23)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from .entities import BY_NAME, children
+from .schema import Entity, Prop, flag_is_true
+
+PREFIX = "api:v1"
+
+
+def metadata_link(entity: Entity) -> str:
+    return f"{PREFIX}/{entity.resource}/$metadata"
+
+
+def record_link(entity: Entity, ref: Any) -> str:
+    return f"{PREFIX}/{entity.resource}/{ref}"
+
+
+def action_link(entity: Entity, name: str) -> str:
+    return f"{PREFIX}/{entity.resource}/${name}"
+
+
+def kind_of(entity: Entity, row: Any) -> Entity:
+    """The most specific entity a row is: a call whose IpkStatus is Incident is an Incident."""
+    for child in children(entity):
+        name, value = child.kind  # type: ignore[misc]
+        if _get(row, child.by_name[name].column) == value:
+            return child
+    return entity
+
+
+def links(entity: Entity, ref: Any) -> dict[str, str]:
+    return {"_context": metadata_link(entity), "_self": record_link(entity, ref)}
+
+
+def dotnet_time(value: datetime | None) -> str | None:
+    """``2017-01-23T12:12:41.0000000Z``: UTC with seven fractional digits, as the vendor."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond:06d}0Z"
+
+
+def to_json(data_type: str, value: Any, flag: bool = False) -> Any:
+    if value is None:
+        return None
+    if data_type == "Boolean":
+        return flag_is_true(value) if flag else bool(value)
+    if data_type == "DateTime":
+        return dotnet_time(value)
+    if data_type == "Binary":
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def prop_json(prop: Prop, value: Any) -> Any:
+    if prop.is_lookup:
+        return value
+    return to_json(prop.data_type, value, prop.flag is not None)
+
+
+def record_json(entity: Entity, row: Any) -> dict[str, Any]:
+    """Every property of a row (lookups as their key), then its links."""
+    kind = kind_of(entity, row)
+    body = {prop.name: prop_json(prop, _get(row, prop.column)) for prop in kind.props}
+    body.update(links(kind, _get(row, kind.key.column)))
+    return body
+
+
+def lookup_entity(prop: Prop) -> Entity:
+    return BY_NAME[prop.data_type]
+
+
+def _get(row: Any, column: str) -> Any:
+    mapping = getattr(row, "_mapping", row)
+    return mapping[column]

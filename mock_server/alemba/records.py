@@ -1,0 +1,175 @@
+"""Get, Create, Update, Delete and the state actions of single records (AL-13, AL-24)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask.wrappers import Response
+from sqlalchemy.engine import Connection
+
+from ..core import ApiError, current_core
+from ..core.bodies import json_body
+from ..core.envelopes import json_response
+from . import calls
+from .entities import CALL
+from .errors import not_allowed, record_not_found
+from .links import kind_of, record_json
+from .metadata import action_summary
+from .schema import Entity
+from .sessions import Session
+from .validation import column_values
+from .visibility import require_writer, visible
+
+
+def parse_ref(raw: str) -> int | None:
+    if not raw.isascii() or not raw.lstrip("-").isdigit() or len(raw) > 12:
+        return None
+    return int(raw)
+
+
+def load(connection: Connection, entity: Entity, ref: int, session: Session) -> Any:
+    """The record if the session may see it, else ``404 RecordNotFound``."""
+    table = current_core().storage[entity.table]
+    row = connection.execute(
+        sa.select(table).where(table.c[entity.key.column] == ref, visible(entity, table, session))
+    ).first()
+    if row is None:
+        raise record_not_found(entity.name, ref)
+    return row
+
+
+def instance_actions(
+    connection: Connection, entity: Entity, row: Any, session: Session
+) -> list[str]:
+    if entity.table == CALL.table:
+        return calls.call_actions(row, session, calls.current_lock(connection, row.ref))
+    if session.anonymous:
+        return []
+    names = [name for name in ("Update", "Delete") if name in entity.verbs]
+    if not session.analyst:
+        mine = getattr(row, "created_by_ref", None) == session.person
+        names = [name for name in names if name == "Delete" and mine]
+    return names
+
+
+def body_of(connection: Connection, entity: Entity, row: Any, session: Session) -> dict:
+    body = record_json(entity, row)
+    kind = kind_of(entity, row)
+    ref = row._mapping[entity.key.column]
+    body["_actions"] = {
+        name: [action_summary(kind, name, ref)]
+        for name in instance_actions(connection, entity, row, session)
+    }
+    return body
+
+
+def get(entity: Entity, ref: int, session: Session) -> Response:
+    with current_core().storage.connect() as connection:
+        row = load(connection, entity, ref, session)
+        return json_response(body_of(connection, entity, row, session), 200)
+
+
+def create(entity: Entity, session: Session) -> Response:
+    require_writer(entity, session, "Create")
+    core = current_core()
+    table = core.storage[entity.table]
+    body = _json()
+    with core.storage.begin() as connection:
+        values = column_values(connection, entity, body, session)
+        if entity.table == CALL.table:
+            values.update(_new_call(connection, values, session))
+        ref = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+        row = connection.execute(sa.select(table).where(table.c[entity.key.column] == ref)).one()
+        return json_response(body_of(connection, entity, row, session), 201)
+
+
+def update(entity: Entity, ref: int, session: Session) -> Response:
+    require_writer(entity, session, "Update")
+    core = current_core()
+    table = core.storage[entity.table]
+    body = _json()
+    with core.storage.begin() as connection:
+        row = load(connection, entity, ref, session)
+        _offered(connection, entity, row, session, "Update")
+        values = column_values(connection, entity, body, session, current=row)
+        if entity.table == CALL.table:
+            values["last_action_date"] = core.clock.naive_now()
+        if values:
+            connection.execute(
+                table.update().where(table.c[entity.key.column] == ref).values(**values)
+            )
+        row = load(connection, entity, ref, session)
+        return json_response(body_of(connection, entity, row, session), 200)
+
+
+def delete(entity: Entity, ref: int, session: Session) -> Response:
+    core = current_core()
+    table = core.storage[entity.table]
+    with core.storage.begin() as connection:
+        row = load(connection, entity, ref, session)
+        _offered(connection, entity, row, session, "Delete")
+        body = record_json(entity, row)
+        connection.execute(table.delete().where(table.c[entity.key.column] == ref))
+    return json_response({"Ref": ref, "_context": body["_context"], "_self": body["_self"]}, 200)
+
+
+def act(entity: Entity, ref: int, action: str, session: Session) -> Response:
+    """A state action such as ``PUT call/{Ref}/submit``; parameters under ``$action``."""
+    body = _json(allow_empty=True) or {}
+    parameters = body.get("$action", body.get("action", {})) if isinstance(body, dict) else None
+    if not isinstance(parameters, dict):
+        raise ApiError(400, "None", "$action must be a JSON object of parameters.")
+    with current_core().storage.begin() as connection:
+        row = load(connection, entity, ref, session)
+        _offered(connection, entity, row, session, action)
+        calls.perform(connection, row, action, session, parameters)
+        row = load(connection, entity, ref, session)
+        return json_response(body_of(connection, entity, row, session), 200)
+
+
+def _offered(
+    connection: Connection, entity: Entity, row: Any, session: Session, action: str
+) -> None:
+    if action in instance_actions(connection, entity, row, session):
+        return
+    if entity.table == CALL.table:
+        raise calls.refuse(row, action, calls.current_lock(connection, row.ref), session)
+    raise not_allowed(
+        f"{action} is not available for {entity.name} {row._mapping[entity.key.column]}."
+    )
+
+
+def _new_call(connection: Connection, values: dict[str, Any], session: Session) -> dict:
+    """What creating a call sets itself, and the self-service defaults of the cookbook."""
+    core = current_core()
+    now = core.clock.naive_now()
+    out: dict[str, Any] = {
+        "status": "New",
+        "created_date": now,
+        "last_action_date": now,
+        "created_by_ref": session.person,
+        "deleted": "F",
+        "logged_date": None,
+    }
+    user = values.get("user_ref") or (None if session.analyst else session.person)
+    out["user_ref"] = user
+    if user is not None:
+        persons = core.storage["persons"]
+        person = connection.execute(sa.select(persons).where(persons.c.ref == user)).first()
+        if person is not None:
+            out["organization_ref"] = values.get("organization_ref") or person.organization_ref
+            out["location_ref"] = values.get("location_ref") or person.location_ref
+    return out
+
+
+def _json(allow_empty: bool = False) -> Any:
+    from flask import request
+
+    if (
+        request.get_data(cache=True).strip()
+        and (request.mimetype or "") not in ("application/json", "text/json")
+        and not (request.mimetype or "").endswith("+json")
+    ):
+        raise ApiError(415, "NotSupported", "Send the body as application/json.")
+    return json_body(code="None", allow_empty=allow_empty)

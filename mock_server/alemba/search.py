@@ -1,0 +1,241 @@
+"""The Search action of every entity (AL-14..AL-21): one parameterised SELECT per request.
+
+Results carry ``_context`` and ``_self`` (the most specific kind: a call that is
+an incident links to ``api:v1/incident/...``); ``$select`` adds values, paths
+through lookups come back nested with their own links, aliases flat.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import Response, request
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..core import current_core
+from ..core.envelopes import json_response
+from ..core.pagination import count_rows, top_skip_page
+from .entities import children
+from .errors import bad_request
+from .links import PREFIX, kind_of, links, metadata_link, record_link, to_json
+from .params import SearchParams, parse, path_of
+from .query import FilterContext, FilterError, UnknownProperty, translate_filter
+from .resolver import Node, Resolver
+from .schema import Entity
+from .sessions import Session
+from .visibility import visible
+
+Keys = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Output:
+    keys: Keys  # where the value goes in the result, e.g. ("Service", "Location", "Name")
+    column: ColumnElement[Any]
+    data_type: str
+    flag: bool = False
+
+
+@dataclass
+class Plan:
+    outputs: list[Output]
+    nodes: dict[Keys, Node]  # nested objects: the node whose key gives their links
+
+
+def search(
+    entity: Entity,
+    session: Session,
+    extra: ColumnElement[bool] | None = None,
+    base: str | None = None,
+) -> Response:
+    params = parse(request.args)
+    core = current_core()
+    resolver = Resolver(entity, core.storage, session, core.clock.naive_now())
+    for join in params.joins:
+        _guard(
+            lambda j=join: resolver.add_join(j.alias, j.entity, j.conditions, j.inner),
+            "$innerJoin" if join.inner else "$leftJoin",
+        )
+    plan = _plan(resolver, params.select)
+    where = sa.and_(
+        visible(entity, resolver.root, session),
+        _filters(resolver, params, session),
+        extra if extra is not None else sa.true(),
+    )
+    query = _query(resolver, plan, where, params)
+    with core.storage.connect() as connection:
+        if params.count:
+            return Response(str(count_rows(connection, query)), 200, content_type="text/plain")
+        page = top_skip_page(
+            connection, query, top=params.top, skip=params.skip, with_total=params.inline_count
+        )
+    body: dict[str, Any] = {
+        "results": [_result(entity, plan, row) for row in page.rows],
+        "_self": _hint(base or f"{PREFIX}/{entity.resource}", params),
+    }
+    if page.total is not None:
+        body["__count"] = page.total
+    return json_response(body, 200)
+
+
+def _guard(action: Any, option: str) -> Any:
+    try:
+        return action()
+    except UnknownProperty as error:
+        where = f" on {error.entity}" if error.entity else ""
+        raise bad_request(f"{option}: unknown property '{'.'.join(error.path)}'{where}.") from None
+
+
+def _plan(resolver: Resolver, items: list[str]) -> Plan:
+    plan = Plan([], {})
+    for item in items:
+        if item == "*":
+            for prop in resolver.entity.props:
+                resolved = resolver.scalar(Node(resolver.entity, resolver.root), prop)
+                plan.outputs.append(
+                    Output(
+                        (prop.name,),
+                        resolved.column,
+                        resolved.data_type,
+                        resolved.flag_true_values is not None,
+                    )
+                )
+        elif item.startswith("@"):
+            found = resolver.extension(item[1:])
+            if found is None:
+                raise bad_request(f"$select: unknown augmenter '{item[:60]}'.")
+            plan.outputs.append(Output((item[1:],), found[0], found[1]))
+        else:
+            _plan_path(resolver, plan, item)
+    return plan
+
+
+def _plan_path(resolver: Resolver, plan: Plan, item: str) -> None:
+    alias, _, text = item.rpartition(":")
+    path = path_of(text.strip(), "$select")
+    resolved = _guard(lambda: resolver.resolve(path), "$select")
+    if alias and len(path_of(alias.strip(), "$select alias")) != 1:
+        raise bad_request(f"$select: an alias is one name, not '{alias[:40]}'.")
+    keys: Keys = (alias.strip(),) if alias else path
+    plan.outputs.append(
+        Output(keys, resolved.column, resolved.data_type, resolved.flag_true_values is not None)
+    )
+    if not alias:
+        for size in range(1, len(path)):
+            plan.nodes.setdefault(path[:size], _target(resolver, path[:size]))
+
+
+def _target(resolver: Resolver, prefix: Keys) -> Node:
+    if len(prefix) == 1 and prefix[0] in resolver.aliases:
+        return resolver.node(resolver.aliases[prefix[0]])
+    return resolver.node(prefix)
+
+
+def _filters(resolver: Resolver, params: SearchParams, session: Session) -> ColumnElement[bool]:
+    clauses: list[ColumnElement[bool]] = []
+    if params.partition is not None and resolver.entity.partitioned:
+        clauses.append(resolver.root.c.partition_ref == params.partition)
+    if params.filter is not None:
+        core = current_core()
+        context = FilterContext(
+            now=core.clock.now(),
+            local_tz=_zone(),
+            user_id=session.person,
+            organization_id=session.organization,
+        )
+        try:
+            clauses.append(translate_filter(params.filter, resolver, context))
+        except FilterError as error:
+            raise bad_request(f"$filter: {error.message}", kind="QueryParseException") from None
+    return sa.and_(sa.true(), *clauses)
+
+
+def _zone() -> Any:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = current_core().config.time_zone or "UTC"
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _query(
+    resolver: Resolver, plan: Plan, where: ColumnElement[bool], params: SearchParams
+) -> sa.Select:
+    entity, root = resolver.entity, resolver.root
+    key = root.c[entity.key.column]
+    order: list[Any] = []
+    for path, descending in params.orderby:
+        resolved = _guard(lambda p=path: resolver.resolve(p), "$orderby")
+        if resolved.data_type == "Binary":
+            raise bad_request(f"$orderby: cannot order by Binary property '{'.'.join(path)}'.")
+        order.append(resolved.column.desc() if descending else resolved.column.asc())
+    order.append(key.asc())
+    columns: list[Any] = [key.label("__key")]
+    columns += [
+        root.c[child.by_name[child.kind[0]].column].label(f"__kind{i}")  # type: ignore[index]
+        for i, child in enumerate(children(entity))
+    ]
+    columns += [output.column.label(f"c{i}") for i, output in enumerate(plan.outputs)]
+    columns += [
+        node.table.c[node.entity.key.column].label(f"n{i}")
+        for i, node in enumerate(plan.nodes.values())
+    ]
+    return sa.select(*columns).select_from(resolver.from_clause()).where(where).order_by(*order)
+
+
+def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
+    mapping = row._mapping
+    kinds = {
+        child.by_name[child.kind[0]].column: mapping[f"__kind{i}"]  # type: ignore[index]
+        for i, child in enumerate(children(entity))
+    }
+    kind = kind_of(entity, kinds)
+    body: dict[str, Any] = {}
+    for i, output in enumerate(plan.outputs):
+        _place(body, output.keys, to_json(output.data_type, mapping[f"c{i}"], output.flag))
+    for i, (prefix, node) in enumerate(plan.nodes.items()):
+        _link(body, prefix, node, mapping[f"n{i}"])
+    body.update(links(kind, mapping["__key"]))
+    return body
+
+
+def _place(body: dict[str, Any], keys: Keys, value: Any) -> None:
+    target = body
+    for key in keys[:-1]:
+        nested = target.get(key)
+        if not isinstance(nested, dict):
+            nested = target[key] = {}
+        target = nested
+    target[keys[-1]] = value
+
+
+def _link(body: dict[str, Any], prefix: Keys, node: Node, ref: Any) -> None:
+    parent = body
+    for key in prefix[:-1]:
+        parent = parent.get(key) or {}
+    if not isinstance(parent, dict) or prefix[-1] not in parent:
+        return
+    if ref is None:
+        parent[prefix[-1]] = None
+        return
+    nested = parent[prefix[-1]]
+    if isinstance(nested, dict):
+        nested["_context"] = metadata_link(node.entity)
+        nested["_self"] = record_link(node.entity, ref)
+
+
+def _hint(base: str, params: SearchParams) -> str:
+    """The response's ``_self``: the options as sent (never the token) and the ``$top`` applied."""
+    pairs = [
+        (key, value)
+        for key, value in request.args.items(multi=True)
+        if key != "Login_Token" and key != "$top"
+    ]
+    pairs.append(("$top", str(params.top)))
+    query = "&".join(f"{key}={quote(value, safe=',:()*@.$!=<>|')}" for key, value in pairs)
+    return f"{base}?{query}"

@@ -1,0 +1,48 @@
+"""What a session may see (AL-21) and touch: partitions, kinds, call ownership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..core import current_core
+from .entities import CALL
+from .errors import not_allowed
+from .schema import Entity
+from .sessions import Session
+
+
+def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
+    """The rows of ``entity`` the session may read."""
+    if session.anonymous and not entity.anonymous:
+        raise not_allowed(f"Anonymous sessions may not read {entity.name} records.")
+    clauses: list[ColumnElement[bool]] = []
+    if entity.kind is not None:
+        name, value = entity.kind
+        clauses.append(table.c[entity.by_name[name].column] == value)
+    if entity.partitioned:
+        clauses.append(table.c.partition_ref.in_(session.partitions))
+    if entity.table == CALL.table:
+        clauses.append(_calls_of(table, session))
+    if entity.name == "Attachment":
+        calls = current_core().storage[CALL.table]
+        readable = sa.select(calls.c.ref).where(visible(CALL, calls, session))
+        clauses.append(table.c.call_ref.in_(readable))
+    return sa.and_(sa.true(), *clauses)
+
+
+def _calls_of(table: Any, session: Session) -> ColumnElement[bool]:
+    """A new call is seen only by its creator; a user sees only calls logged by or for them."""
+    me = session.person if session.person is not None else -1
+    mine = sa.or_(table.c.user_ref == me, table.c.created_by_ref == me)
+    submitted = sa.or_(table.c.status != "New", table.c.created_by_ref == me)
+    return sa.and_(submitted, mine) if not session.analyst else submitted
+
+
+def require_writer(entity: Entity, session: Session, verb: str) -> None:
+    if session.anonymous:
+        raise not_allowed("Anonymous sessions are read only.")
+    if not session.analyst and entity.table != CALL.table:
+        raise not_allowed(f"Only analysts may {verb.lower()} {entity.name} records.")
