@@ -6,8 +6,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from apidouble.mock_server.core.config import DEFAULT_SEED
-
 
 def _serve_parser(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="run mock servers with seeded data")
@@ -20,7 +18,8 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--db", metavar="URL",
                        help="SQLAlchemy URL (default: an SQLite file per system in the "
                             "user's data directory)")
-    serve.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    serve.add_argument("--seed", type=int, default=None,
+                       help="fixture seed (default: the seed of the committed fixtures)")
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
     serve.add_argument("--no-rate-limits", action="store_true")

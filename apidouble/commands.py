@@ -24,7 +24,9 @@ def serve(args: argparse.Namespace) -> int:
         print("apidouble: --root serves exactly one system", file=sys.stderr)
         return 2
     extra = {"time_zone": args.time_zone} if args.time_zone else {}
-    config = Config(db_url=args.db, seed=args.seed, rate_limits=not args.no_rate_limits,
+    if args.seed is not None:
+        extra["seed"] = args.seed
+    config = Config(db_url=args.db, rate_limits=not args.no_rate_limits,
                     redis_url=args.redis, **extra)
     options = ServeOptions(systems, args.root, config)
     cores = prepare(options)

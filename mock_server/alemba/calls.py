@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
 from .errors import field_errors, not_allowed
+from .query import AL23_TRUE_FLAGS
 from .sessions import Session, licences
 
 CALL_ENTITY = "Call"
@@ -66,7 +67,8 @@ def call_actions(row: Any, session: Session, lock: Lock | None) -> list[str]:
 
 
 def flag(value: Any) -> bool:
-    return str(value or "").upper() in ("T", "TRUE", "Y", "YES", "1")
+    """A stored legacy flag read as a boolean (AL-23)."""
+    return str(value or "").upper() in AL23_TRUE_FLAGS
 
 
 def refuse(row: Any, action: str, lock: Lock | None, session: Session) -> ApiError:
