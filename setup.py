@@ -30,7 +30,8 @@ setup(
     package_data={
         "apidouble.spec": ["*.yaml"],
         "apidouble.fixtures": ["*/*.json", "*/*.csv", "*/*.tsv", "*/*.txt"],
-        "apidouble.mock_server": ["*/templates/*.html", "core/templates/*.html", "alemba/query/*.lark"],
+        "apidouble.mock_server": ["*/templates/*.html", "core/templates/*.html",
+                                  "alemba/query/*.lark"],
     },
     zip_safe=False,
 )
