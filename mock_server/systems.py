@@ -15,6 +15,7 @@ from .core.profile import SystemProfile
 #: name -> module that exposes ``profile``; a system appears here when it is implemented
 SYSTEMS: dict[str, str] = {
     "aliquora": "apidouble.mock_server.aliquora",
+    "qatrack": "apidouble.mock_server.qatrack",
     "alemba": "apidouble.mock_server.alemba",
 }
 

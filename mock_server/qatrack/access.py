@@ -1,0 +1,96 @@
+"""Who is calling and what they may do: DRF token authentication, Django model
+permissions and the real throttles, in DRF's order (authenticate, permit, throttle)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import g, request
+
+from ..core import ApiError, current_core
+from ..core.ratelimit import RateLimit, Window
+from . import tokens
+from .errors import forbidden, method_not_allowed, unauthorized
+
+USER_RATE = RateLimit("user", (Window(1000, 60, "minute"),))
+PERFORM_RATE = RateLimit("perform", (Window(500, 60, "minute"),))
+ACTIONS = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
+SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    is_superuser: bool
+    perms: frozenset[str]
+
+    def has_perm(self, codename: str) -> bool:
+        return self.is_superuser or codename in self.perms
+
+
+def authenticate() -> User | None:
+    """DRF's ``TokenAuthentication``: None without a Token header, 401 for a bad one."""
+    if "qatrack_user" in g:
+        return g.qatrack_user
+    g.qatrack_user = None
+    parts = request.headers.get("Authorization", "").split()
+    if not parts or parts[0].lower() != "token":
+        return None
+    if len(parts) == 1:
+        raise unauthorized("Invalid token header. No credentials provided.")
+    if len(parts) > 2:
+        raise unauthorized("Invalid token header. Token string should not contain spaces.")
+    core = current_core()
+    user_id = tokens.user_id_for(core, parts[1])
+    if user_id is None:
+        raise unauthorized("Invalid token.")
+    user = load_user(user_id)
+    if user is None:
+        raise unauthorized("User inactive or deleted.")
+    g.qatrack_user = user
+    return user
+
+
+def load_user(user_id: int) -> User | None:
+    storage = current_core().storage
+    users, groups = storage["users"], storage["user_groups"]
+    group_perms, user_perms = storage["group_permissions"], storage["user_permissions"]
+    with storage.connect() as connection:
+        row = connection.execute(sa.select(users).where(users.c.id == user_id)).first()
+        if row is None or not row.is_active:
+            return None
+        in_groups = sa.select(groups.c.group_id).where(groups.c.user_id == user_id)
+        codes = connection.execute(
+            sa.select(group_perms.c.codename).where(group_perms.c.group_id.in_(in_groups))
+            .union(sa.select(user_perms.c.codename).where(user_perms.c.user_id == user_id))
+        ).scalars().all()
+    return User(row.id, row.username, bool(row.is_superuser), frozenset(codes))
+
+
+def require(model: str | None, allowed: tuple[str, ...]) -> User:
+    """``DjangoModelPermissions``: authenticated to read, ``<action>_<model>`` to write."""
+    user = authenticate()
+    if user is None:
+        raise unauthorized()
+    method = request.method
+    if method not in SAFE and method not in ACTIONS:
+        raise method_not_allowed(allowed)
+    if method in ACTIONS and model and not user.has_perm(f"{ACTIONS[method]}_{model}"):
+        raise forbidden()
+    throttle(user, USER_RATE)
+    return user
+
+
+def throttle(user: User, limit: RateLimit) -> None:
+    core = current_core()
+    decision = core.limiter.check(limit, str(user.id), core.clock.timestamp())
+    if decision is None or decision.allowed:
+        return
+    wait = max(1, math.ceil(decision.reset_after))
+    unit = "second" if wait == 1 else "seconds"
+    raise ApiError(429, "rate_limited",
+                   f"Request was throttled. Expected available in {wait} {unit}.",
+                   headers={"Retry-After": str(wait)})

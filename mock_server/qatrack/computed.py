@@ -1,0 +1,88 @@
+"""Fields that are not columns: a unit test collection's current list, a performed
+instance's nested test instances, attachments and comments, an attachment's file URL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from . import links
+from .serialize import Serializer, computed_field
+
+TLI = "qa/testlistinstances"
+UTC = "qa/unittestcollections"
+
+
+def cycle_lists(serializer: Serializer, cycle_id: int) -> list[int]:
+    """The test lists of a cycle, in day order."""
+    table = serializer.storage["testlistcyclememberships"]
+    query = (sa.select(table.c.test_list_id).where(table.c.cycle_id == cycle_id)
+             .order_by(table.c.order, table.c.id))
+    return [row[0] for row in serializer.connection.execute(query)]
+
+
+@computed_field(UTC, "tests_object")
+def tests_object(serializer: Serializer, row: Any) -> str | None:
+    if row.test_list_cycle_id is not None:
+        return links.link("qa/testlistcycles", row.test_list_cycle_id)
+    return links.link("qa/testlists", row.test_list_id)
+
+
+@computed_field(UTC, "next_test_list")
+def next_test_list(serializer: Serializer, row: Any) -> str | None:
+    if row.test_list_cycle_id is None:
+        return links.link("qa/testlists", row.test_list_id)
+    lists = cycle_lists(serializer, row.test_list_cycle_id)
+    if not lists:
+        return None
+    return links.link("qa/testlists", lists[(row.next_day or 0) % len(lists)])
+
+
+@computed_field(TLI, "site_url")
+def site_url(serializer: Serializer, row: Any) -> str:
+    return f"{links.base()}/qa/session/details/{row.id}/"
+
+
+@computed_field(TLI, "test_instances")
+def test_instances(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
+    table = serializer.storage["testinstances"]
+    rows = serializer.connection.execute(
+        sa.select(table).where(table.c.test_list_instance_id == row.id)
+        .order_by(table.c.order, table.c.id)).all()
+    return serializer.nested("qa/testinstances", rows)
+
+
+@computed_field(TLI, "attachments")
+def tli_attachments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
+    table = serializer.storage["attachments"]
+    rows = serializer.connection.execute(
+        sa.select(table).where(table.c.testlistinstance_id == row.id)
+        .order_by(table.c.id)).all()
+    return serializer.nested("attachments/attachments", rows)
+
+
+@computed_field(TLI, "comments")
+def tli_comments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
+    return serializer.nested("comments/comments", comment_rows(serializer, row.id))
+
+
+def comment_rows(serializer: Serializer, tli_id: int) -> list[Any]:
+    table, types = serializer.storage["comments"], serializer.storage["contenttypes"]
+    kind = sa.select(types.c.id).where(types.c.app_label == "qa",
+                                       types.c.model == "testlistinstance")
+    return serializer.connection.execute(
+        sa.select(table).where(table.c.content_type_id.in_(kind),
+                               table.c.object_pk == str(tli_id))
+        .order_by(table.c.submit_date, table.c.id)).all()
+
+
+@computed_field("attachments/attachments", "attachment")
+def attachment_url(serializer: Serializer, row: Any) -> str:
+    return media_url(row.id, row.filename or "attachment")
+
+
+def media_url(attachment_id: int, filename: str) -> str:
+    from urllib.parse import quote
+
+    return f"{links.base()}/media/uploads/attachments/{attachment_id}/{quote(filename)}"

@@ -1,0 +1,164 @@
+"""Writing a performed (or edited) test list instance: the instance, one test
+instance per test, attachments, the comment, and the collection's schedule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..core import current_core
+from . import evaluation as ev
+from .perform_checks import Checked
+from .perform_context import Collection
+
+
+@dataclass(frozen=True)
+class Saved:
+    checked: Checked
+    ti_id: int
+    outcome: ev.Outcome
+    status_id: int
+    attachment_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything decided before writing."""
+
+    user_id: int
+    collection: Collection
+    day: int
+    test_list_id: int
+    work_started: datetime
+    work_completed: datetime
+    in_progress: bool
+    include_for_scheduling: bool
+    user_key: str | None
+    status_id: int | None
+    comment: str | None
+    attachments: list[tuple[str, bytes]]
+    keep_uploads: frozenset[str] = frozenset()
+
+
+def default_status(connection: Connection) -> int:
+    table = current_core().storage["testinstancestatus"]
+    found = connection.execute(sa.select(table.c.id).where(table.c.is_default.is_(True))
+                               .order_by(table.c.id)).first()
+    return found[0] if found else 1
+
+
+def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
+                  tli_id: int | None) -> tuple[int, list[Saved]]:
+    storage, now = current_core().storage, current_core().clock.naive_now()
+    table = storage["testlistinstances"]
+    values = {
+        "unit_test_collection_id": plan.collection.row.id, "test_list_id": plan.test_list_id,
+        "day": plan.day, "work_started": plan.work_started,
+        "work_completed": plan.work_completed, "in_progress": plan.in_progress,
+        "include_for_scheduling": plan.include_for_scheduling, "user_key": plan.user_key,
+        "modified": now, "modified_by_id": plan.user_id,
+    }
+    if plan.comment:
+        values["comment"] = plan.comment
+    if tli_id is None:
+        values.update(created=now, created_by_id=plan.user_id, flagged=False,
+                      all_reviewed=False, due_date=plan.collection.row.due_date)
+        tli_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+    else:
+        connection.execute(table.update().where(table.c.id == tli_id).values(**values))
+    status_id = plan.status_id or default_status(connection)
+    saved = [_save_test(connection, plan, tli_id, order, one, status_id, now)
+             for order, one in enumerate(checked)]
+    for filename, content in plan.attachments:
+        _attach(connection, plan.user_id, now, filename, content, tli_id=tli_id)
+    if plan.comment:
+        _comment(connection, plan.user_id, tli_id, plan.comment, now)
+    if not plan.in_progress and plan.include_for_scheduling:
+        _schedule(connection, plan, tli_id)
+    return tli_id, saved
+
+
+def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
+               status_id: int, now: datetime) -> Saved:
+    storage, item = current_core().storage, one.item
+    outcome = ev.evaluate(item.spec, one.raw, skipped=one.entry.skipped,
+                          in_progress=plan.in_progress, reference=item.reference,
+                          tolerance=item.tolerance)
+    uti_id = item.uti_id or _make_uti(connection, plan.collection.row.unit_id, item.test_id)
+    table = storage["testinstances"]
+    stored = outcome.stored
+    values = {
+        "value": stored.value, "string_value": stored.string_value,
+        "date_value": stored.date_value, "datetime_value": stored.datetime_value,
+        "skipped": one.entry.skipped, "comment": one.entry.comment,
+        "pass_fail": outcome.pass_fail, "order": order, "status_id": status_id,
+        "reference_id": item.reference_id, "tolerance_id": item.tolerance_id,
+        "unit_test_info_id": uti_id, "test_list_instance_id": tli_id,
+        "work_started": plan.work_started, "work_completed": plan.work_completed,
+        "in_progress": plan.in_progress, "modified": now, "modified_by_id": plan.user_id,
+    }
+    existing = connection.execute(sa.select(table.c.id).where(
+        table.c.test_list_instance_id == tli_id, table.c.unit_test_info_id == uti_id)).first()
+    if existing is None:
+        values.update(created=now, created_by_id=plan.user_id)
+        ti_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+    else:
+        ti_id = existing[0]
+        connection.execute(table.update().where(table.c.id == ti_id).values(**values))
+    attachments = _test_attachments(connection, plan, one, ti_id, now)
+    return Saved(one, ti_id, outcome, status_id, attachments)
+
+
+def _test_attachments(connection: Connection, plan: Plan, one: Checked, ti_id: int,
+                      now: datetime) -> tuple[int, ...]:
+    table = current_core().storage["attachments"]
+    if one.upload is not None and one.item.slug not in plan.keep_uploads:
+        connection.execute(table.delete().where(table.c.testinstance_id == ti_id))
+        _attach(connection, plan.user_id, now, *one.upload, ti_id=ti_id)
+    return tuple(connection.execute(sa.select(table.c.id).where(
+        table.c.testinstance_id == ti_id).order_by(table.c.id)).scalars())
+
+
+def _make_uti(connection: Connection, unit_id: int, test_id: int) -> int:
+    table = current_core().storage["unittestinfos"]
+    return connection.execute(table.insert().values(
+        unit_id=unit_id, test_id=test_id, active=True)).inserted_primary_key[0]
+
+
+def _attach(connection: Connection, user_id: int, now: datetime, filename: str,
+            content: bytes, *, tli_id: int | None = None, ti_id: int | None = None) -> int:
+    table = current_core().storage["attachments"]
+    return connection.execute(table.insert().values(
+        filename=filename, content=content, label=filename, comment="",
+        testlistinstance_id=tli_id, testinstance_id=ti_id, created=now,
+        created_by_id=user_id)).inserted_primary_key[0]
+
+
+def _comment(connection: Connection, user_id: int, tli_id: int, text: str,
+             now: datetime) -> None:
+    storage = current_core().storage
+    types, comments = storage["contenttypes"], storage["comments"]
+    kind = connection.execute(sa.select(types.c.id).where(
+        types.c.app_label == "qa", types.c.model == "testlistinstance")).scalar()
+    connection.execute(comments.insert().values(
+        content_type_id=kind, object_pk=str(tli_id), user_id=user_id, user_name="",
+        comment=text, submit_date=now, is_public=True, is_removed=False))
+
+
+def _schedule(connection: Connection, plan: Plan, tli_id: int) -> None:
+    """The collection's last instance, next cycle day and due date move on."""
+    storage = current_core().storage
+    utcs, frequencies = storage["unittestcollections"], storage["frequencies"]
+    row = plan.collection.row
+    values: dict[str, Any] = {"last_instance_id": tli_id}
+    if plan.collection.is_cycle:
+        values["next_day"] = (plan.day + 1) % len(plan.collection.cycle_lists)
+    interval = connection.execute(sa.select(frequencies.c.nominal_interval).where(
+        frequencies.c.id == row.frequency_id)).scalar() if row.frequency_id else None
+    if interval:
+        values["due_date"] = plan.work_completed + timedelta(days=float(interval))
+    connection.execute(utcs.update().where(utcs.c.id == row.id).values(**values))

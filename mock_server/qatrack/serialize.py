@@ -1,0 +1,94 @@
+"""Rows to JSON the way QATrack+'s hyperlinked serializers write them.
+
+Field order follows the resource description (``url`` first); relations are
+absolute links; many-to-many links of a whole page are read in one query per
+field. Computed fields are looked up in ``COMPUTED``, filled by ``computed.py``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ..core import current_core
+from . import dates, links
+from .model import Field, Resource
+from .tables import through
+
+Computed = Callable[["Serializer", Any], Any]
+COMPUTED: dict[tuple[str, str], Computed] = {}
+
+
+def computed_field(key: str, name: str) -> Callable[[Computed], Computed]:
+    def register(function: Computed) -> Computed:
+        COMPUTED[(key, name)] = function
+        return function
+
+    return register
+
+
+class Serializer:
+    def __init__(self, connection: Connection, resource: Resource) -> None:
+        self.connection = connection
+        self.resource = resource
+        self.storage = current_core().storage
+        self._many: dict[str, dict[int, list[int]]] = {}
+
+    def many(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        ids = [row.id for row in rows]
+        for field in self.resource.fields:
+            if field.kind == "links":
+                self._many[field.name] = self._prefetch(field, ids)
+        return [self.one(row) for row in rows]
+
+    def one(self, row: Any) -> dict[str, Any]:
+        out: dict[str, Any] = {"url": links.link(self.resource.key, row.id)}
+        for field in self.resource.shown():
+            out[field.name] = self.value(field, row)
+        return out
+
+    def value(self, field: Field, row: Any) -> Any:
+        if field.kind == "computed":
+            return COMPUTED[(self.resource.key, field.name)](self, row)
+        if field.kind == "links":
+            cached = self._many.get(field.name)
+            targets = (cached.get(row.id, []) if cached is not None
+                       else self._prefetch(field, [row.id]).get(row.id, []))
+            return [links.link(field.target, pk) for pk in targets]
+        return plain(field, row._mapping[field.column])
+
+    def _prefetch(self, field: Field, ids: list[int]) -> dict[int, list[int]]:
+        name, source, target = through(self.resource, field)
+        table = self.storage[name]
+        order = [table.c.order] if "order" in table.c else []
+        query = (sa.select(table.c[source], table.c[target])
+                 .where(table.c[source].in_(ids)).order_by(*order, table.c.id))
+        found: dict[int, list[int]] = defaultdict(list)
+        for source_id, target_id in self.connection.execute(query):
+            found[source_id].append(target_id)
+        return found
+
+    def nested(self, key: str, rows: Sequence[Any]) -> list[dict[str, Any]]:
+        from .registry import RESOURCES
+
+        return Serializer(self.connection, RESOURCES[key]).many(rows)
+
+
+def plain(field: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if field.kind == "link":
+        return links.link(field.target, value)
+    if field.kind == "datetime":
+        return dates.render(value)
+    if field.kind == "date":
+        return dates.render_date(value)
+    if field.kind == "float":
+        return float(value)
+    if field.kind == "bytes":
+        return None
+    return value

@@ -1,0 +1,119 @@
+"""List and detail endpoints of every resource, and the method dispatch to writes.
+
+DRF's order holds: authenticate, check model permissions (403 before 405 for
+a user who may not write the model), throttle, then the handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from flask import Response, g, request
+
+from ..core import current_core
+from ..core.pagination import limit_offset_page, offset_arg
+from . import access, filters, perform_views, writes
+from .errors import method_not_allowed, not_found
+from .model import Resource
+from .registry import find
+from .respond import metadata, respond
+from .serialize import Serializer
+
+PERFORM = "qa/testlistinstances"
+
+
+def collection(app: str, name: str) -> Response:
+    resource: Resource = find(app, name)  # type: ignore[assignment]
+    allowed = resource.allowed_list
+    g.qatrack_allow = allowed
+    access.require(resource.model, allowed)
+    method = request.method
+    if method not in allowed:
+        raise method_not_allowed(allowed)
+    if method == "OPTIONS":
+        return metadata(f"{resource.title} List")
+    if method == "POST":
+        if resource.key == PERFORM:
+            return perform_views.create()
+        return writes.create(resource)
+    return list_response(resource)
+
+
+def item(app: str, name: str, pk: str) -> Response:
+    resource: Resource = find(app, name)  # type: ignore[assignment]
+    allowed = resource.allowed_detail
+    g.qatrack_allow = allowed
+    access.require(resource.model, allowed)
+    method = request.method
+    if method not in allowed:
+        raise method_not_allowed(allowed)
+    row_id = _pk(pk)
+    if method == "OPTIONS":
+        fetch(resource, row_id)
+        return metadata(f"{resource.title} Instance")
+    if method in ("PUT", "PATCH"):
+        if resource.key == PERFORM:
+            return perform_views.update(row_id)
+        return writes.update(resource, row_id, partial=method == "PATCH")
+    if method == "DELETE":
+        return writes.delete(resource, row_id)
+    return detail_response(resource, row_id)
+
+
+def _pk(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise not_found() from None
+    if not 0 < value < 2**63:
+        raise not_found()
+    return value
+
+
+def fetch(resource: Resource, row_id: int) -> Any:
+    storage = current_core().storage
+    table = storage[resource.table]
+    with storage.connect() as connection:
+        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
+    if row is None:
+        raise not_found()
+    return row
+
+
+def detail_response(resource: Resource, row_id: int, status: int = 200) -> Response:
+    storage = current_core().storage
+    table = storage[resource.table]
+    with storage.connect() as connection:
+        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
+        if row is None:
+            raise not_found()
+        return respond(Serializer(connection, resource).one(row), status)
+
+
+def list_response(resource: Resource) -> Response:
+    storage = current_core().storage
+    table = storage[resource.table]
+    query = (sa.select(table).where(*filters.conditions(resource, request.args))
+             .order_by(*filters.ordering(resource, request.args)))
+    limit = offset_arg(_last("limit"), resource.page_size, strict=True)
+    offset = offset_arg(_last("offset"), 0, strict=False)
+    with storage.connect() as connection:
+        page = limit_offset_page(connection, query, limit=limit, offset=offset, url=request_url())
+        results = Serializer(connection, resource).many(page.rows)
+    return respond({"count": page.count, "next": page.next_url, "previous": page.previous_url,
+                    "results": results})
+
+
+def request_url() -> str:
+    """Django's ``build_absolute_uri()``: host, escaped path, the query as sent."""
+    path = quote(request.script_root + request.path, safe="/:@&+$,-_.!~*'()")
+    query = request.query_string.decode("latin-1")
+    return f"{request.host_url.rstrip('/')}{path}" + (f"?{query}" if query else "")
+
+
+def _last(name: str) -> str | None:
+    """A query parameter as Django's ``QueryDict`` gives it: the last of its values."""
+    values = request.args.getlist(name)
+    return values[-1] if values else None
