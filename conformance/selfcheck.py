@@ -44,6 +44,8 @@ def mock_base_url(system: str, **config: Any) -> Iterator[str]:
 
 def main(argv: list[str]) -> int:
     system, *extra = argv or ["aliquora"]
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
     with mock_base_url(system) as base_url:
         return cli_main(["check", system, "--base-url", base_url, *extra])
 

@@ -1,0 +1,75 @@
+"""QT-04 and QT-05: the browsable HTML API and the schema endpoint."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Any
+
+import pytest
+import requests
+import yaml
+
+from apidouble.conformance.qatrack._api import Api
+from apidouble.conformance.target import Target
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+#: endpoints a schema must list, and what the guide names
+EXPECTED_PATHS = ["/api/get-token/", "/api/units/units/", "/api/qa/testlists/",
+                  "/api/qa/unittestcollections/", "/api/qa/testinstances/",
+                  "/api/qa/testlistinstances/"]
+
+
+@pytest.mark.rule("QT-04")
+def test_api_root_is_browsable(api: Api) -> None:
+    roots = api.json("/api/", "QT-04")
+    page = api.get("/api/", headers=HTML)
+    assert page.status_code == 200, f"QT-04: /api/ as HTML answered {page.status_code}"
+    assert "text/html" in page.headers.get("Content-Type", ""), (
+        f"QT-04: /api/ as HTML is {page.headers.get('Content-Type')!r}")
+    text = html.unescape(page.text)
+    missing = [url for url in roots.values() if f'href="{url}"' not in text]
+    assert not missing, f"QT-04: the HTML root does not link to {missing[:3]}"
+
+
+@pytest.mark.rule("QT-04")
+def test_browsable_list_has_a_post_form(api: Api) -> None:
+    page = api.get("/api/qa/testlistinstances/", headers=HTML)
+    assert page.status_code == 200, f"QT-04: the HTML list answered {page.status_code}"
+    text = page.text.lower()
+    assert "<form" in text and ('method="post"' in text or "method='post'" in text), (
+        "QT-04: the HTML page of test list instances has no form for POST")
+
+
+def _schema(response: requests.Response) -> Any:
+    if "json" in response.headers.get("Content-Type", ""):
+        return response.json()
+    return yaml.safe_load(response.text)
+
+
+def _real_server_failure(target: Target, response: requests.Response) -> None:
+    if response.status_code >= 500 and not target.is_mock:
+        pytest.skip("not checkable: the server's schema generator failed "
+                    f"({response.status_code}), as QATrack+ 3.1's does on common installs")
+
+
+@pytest.mark.rule("QT-05")
+def test_schema_lists_every_endpoint(target: Target, api: Api) -> None:
+    response = api.get("/api/schema/", headers={"Accept": "*/*"})
+    _real_server_failure(target, response)
+    assert response.status_code == 200, f"QT-05: /api/schema/ answered {response.status_code}"
+    paths = list((_schema(response) or {}).get("paths") or {})
+    missing = [p for p in EXPECTED_PATHS if not any(found.endswith(p) for found in paths)]
+    assert not missing, f"QT-05: the schema does not list {missing}"
+    assert len(paths) >= 40, f"QT-05: the schema lists only {len(paths)} paths"
+
+
+@pytest.mark.rule("QT-05")
+def test_anonymous_schema_lists_only_get_token(target: Target, anon: Api) -> None:
+    response = anon.get("/api/schema/", headers={"Accept": "*/*"})
+    _real_server_failure(target, response)
+    assert response.status_code == 200, (
+        f"QT-05: /api/schema/ without a token answered {response.status_code}")
+    paths = list((_schema(response) or {}).get("paths") or {})
+    assert [p for p in paths if not p.endswith("/api/get-token/")] == [], (
+        f"QT-05: an anonymous caller sees {json.dumps(paths)[:200]}")
