@@ -23,6 +23,9 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--workers", type=int, default=1)
     serve.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
     serve.add_argument("--no-rate-limits", action="store_true")
+    serve.add_argument("--no-page-cache", action="store_true",
+                       help="answer every list request from the database (the cache is "
+                            "invalidated by every write, so it never serves stale data)")
     serve.add_argument("--redis", metavar="URL", help="share rate windows through Redis")
     serve.add_argument("--time-zone", default=None,
                        help="server time zone for systems that have one")

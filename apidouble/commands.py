@@ -8,8 +8,13 @@ from importlib import resources
 
 import yaml
 
-from apidouble.mock_server.core import Config
-from apidouble.mock_server.serve import ServeOptions, describe, prepare, run_granian, run_gunicorn
+from apidouble.mock_server.core.config import Config
+from apidouble.mock_server.serve import (
+    ServeOptions,
+    prepare_elsewhere,
+    run_granian,
+    run_gunicorn,
+)
 from apidouble.mock_server.systems import SYSTEMS
 
 
@@ -27,10 +32,12 @@ def serve(args: argparse.Namespace) -> int:
     if args.seed is not None:
         extra["seed"] = args.seed
     config = Config(db_url=args.db, rate_limits=not args.no_rate_limits,
+                    page_cache=not args.no_page_cache,
                     redis_url=args.redis, **extra)
     options = ServeOptions(systems, args.root, config)
-    cores = prepare(options)
-    print(describe(options, args.host, args.port, cores), flush=True)
+    if prepare_elsewhere(options, args.host, args.port) != 0:
+        print("apidouble: preparing the databases failed", file=sys.stderr)
+        return 1
     runner = run_granian if args.server == "granian" else run_gunicorn
     runner(options, args.host, args.port, args.workers)
     return 0

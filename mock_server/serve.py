@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-from werkzeug.middleware.dispatcher import DispatcherMiddleware
-
-from .core import Config
-from .core.app import Core
-from .core.envelopes import json_response
+from .core.config import Config
 from .systems import SYSTEMS, create_app, profile
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from .core.app import Core
 
 ENV_VAR = "APIDOUBLE_SERVE"
 
@@ -47,11 +49,17 @@ def combined_app(options: ServeOptions) -> Any:
     if options.root:
         (system,) = options.systems
         return create_app(system, options.config)
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
     mounts = {f"/{name}": create_app(name, options.config) for name in options.systems}
     return DispatcherMiddleware(_index_app(options.systems), mounts)
 
 
 def _index_app(systems: Iterable[str]) -> Flask:
+    from flask import Flask
+
+    from .core.envelopes import json_response
+
     index = Flask("apidouble.index")
     names = list(systems)
 
@@ -77,6 +85,18 @@ def prepare(options: ServeOptions) -> list[tuple[str, Core]]:
         app = create_app(name, options.config)
         cores.append((name, app.extensions["apidouble"]))
     return cores
+
+
+def prepare_elsewhere(options: ServeOptions, host: str, port: int) -> int:
+    """Prepare the databases in a short-lived child process and print what it describes.
+
+    The server's master process then never imports the apps, so it stays small;
+    only the workers, which serve, carry them.
+    """
+    return subprocess.run(
+        [sys.executable, "-m", "apidouble.mock_server.serve", options.to_env(), host, str(port)],
+        check=False,
+    ).returncode
 
 
 def describe(options: ServeOptions, host: str, port: int, cores: list[tuple[str, Core]]) -> str:
@@ -121,3 +141,9 @@ def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> No
         factory=True,
         log_access=False,
     ).serve()
+
+
+if __name__ == "__main__":
+    # ``prepare_elsewhere``'s child: seed, print the banner, exit.
+    _options = ServeOptions.from_env(sys.argv[1])
+    print(describe(_options, sys.argv[2], int(sys.argv[3]), prepare(_options)), flush=True)

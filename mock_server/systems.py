@@ -6,11 +6,13 @@ This is the one module that knows every system; the core knows none.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from .core import Config, build_app
-from .core.profile import SystemProfile
+    from .core.config import Config
+    from .core.profile import SystemProfile
 
 #: name -> module that exposes ``profile``; a system appears here when it is implemented
 SYSTEMS: dict[str, str] = {
@@ -29,4 +31,6 @@ def profile(system: str) -> SystemProfile:
 
 def create_app(system: str, config: Config | None = None) -> Flask:
     """One WSGI app for one system, so its own error envelope holds for every URL."""
+    from .core.app import build_app
+
     return build_app(profile(system), config)

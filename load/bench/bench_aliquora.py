@@ -77,7 +77,8 @@ class Bench:
         mock_base, bare_base = f"http://{LOOPBACK}:{mock_port}", f"http://{LOOPBACK}:{bare_port}"
         mock_command = self.serve_command(
             server_name, mock_port, f"mock-{server_name}.sqlite3", "aliquora"
-        ) + ["--root", "--no-rate-limits", "--workers", str(self.args.workers)]
+        ) + ["--root", "--no-rate-limits", "--workers", str(self.args.workers)] + (
+            ["--no-page-cache"] if self.args.no_page_cache else [])
         bare_command = [sys.executable, "-m", "apidouble.load.bench.bare_app",
                         "--records", str(self.page_file), "--server", server_name,
                         "--host", LOOPBACK, "--port", str(bare_port),
@@ -191,6 +192,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                              "the median run of each (steadier on a busy machine)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--no-page-cache", action="store_true",
+                        help="serve the mock with its page cache off (every request queries "
+                             "and serialises)")
     parser.add_argument("--no-memory", dest="memory", action="store_false",
                         help="skip the memory measurement")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")

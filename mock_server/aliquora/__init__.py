@@ -7,10 +7,12 @@ from flask.wrappers import Response
 
 from ..core import ApiError, Core, SystemProfile
 from ..core.envelopes import json_response, slug_json
+from ..core.shapes import Shape
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
 from .seed import credentials, seed
+from .serializers import SAMPLE
 from .tables import define_tables
 
 #: canonical core codes that Aliquora spells with its own slugs (AQ-29)
@@ -28,6 +30,8 @@ def envelope(error: ApiError) -> Response:
 
 def register_routes(app: Flask) -> None:
     app.extensions["aliquora_validator"] = make_validator()
+    samples = app.extensions["apidouble"].storage["samples"]
+    app.extensions["aliquora_shapes"] = {"samples": Shape(samples, SAMPLE)}
     app.register_blueprint(api)
 
 def banner(core: Core) -> list[str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import g, request
+from flask import current_app, g, request
 
 from ..core import ApiError, current_core
 from ..core.auth import bearer_token
@@ -33,21 +33,36 @@ def unauthorized(message: str) -> ApiError:
     return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
 
 
+def _key_query() -> sa.Select:
+    """The key lookup, built once per app: it also fetches the clock offset and the data
+    generation, so an authenticated request needs no other query to know either."""
+    found = current_app.extensions.get("aliquora_key_query")
+    if found is None:
+        core = current_core()
+        keys, orgs = core.storage["api_keys"], core.storage["organizations"]
+        found = (
+            sa.select(keys.c.id, keys.c.organization_id, keys.c.user_id, keys.c.last_used_at,
+                      keys.c.revoked_at, orgs.c.plan,
+                      core.clock.offset_column().label("clock_offset"),
+                      core.pages.generation_column().label("generation"))
+            .join(orgs, orgs.c.id == keys.c.organization_id)
+            .where(keys.c.key_hash == sa.bindparam("key_hash"))
+        )
+        current_app.extensions["aliquora_key_query"] = found
+    return found
+
+
 def authenticate() -> None:
     """Before every ``/api/v1/*`` request: a live key of an organisation with API access."""
     core = current_core()
     token = bearer_token()
     if token is None:
         raise unauthorized("Send your API key as 'Authorization: Bearer lk_...'.")
-    keys, orgs = core.storage["api_keys"], core.storage["organizations"]
-    query = (
-        sa.select(keys.c.id, keys.c.organization_id, keys.c.user_id, keys.c.last_used_at,
-                  keys.c.revoked_at, orgs.c.plan)
-        .join(orgs, orgs.c.id == keys.c.organization_id)
-        .where(keys.c.key_hash == hash_secret(token))
-    )
     with core.storage.connect() as connection:
-        row = connection.execute(query).first()
+        row = connection.execute(_key_query(), {"key_hash": hash_secret(token)}).first()
+    if row is not None:
+        core.clock.remember(row.clock_offset)
+        core.pages.remember(row.generation)
     if row is None or row.revoked_at is not None:
         raise unauthorized("Invalid or revoked API key.")
     if row.plan != "api":
@@ -86,5 +101,5 @@ def _touch(key_id: int, last_used_at: object) -> None:
     if last_used_at is not None and now - last_used_at < TOUCH_INTERVAL:  # type: ignore[operator]
         return
     keys = core.storage["api_keys"]
-    with core.storage.begin() as connection:
+    with core.storage.begin_bookkeeping() as connection:
         connection.execute(keys.update().where(keys.c.id == key_id).values(last_used_at=now))

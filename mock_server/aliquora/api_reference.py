@@ -12,7 +12,7 @@ from flask.wrappers import Response
 from ..core import ApiError, current_core
 from . import serializers
 from .access import caller
-from .blueprint import api, ok, validated
+from .blueprint import api, cached_list, ok, validated
 from .params import owned, page, parse_id, require_references
 
 READ_ONLY = {
@@ -47,12 +47,12 @@ def whoami() -> Response:
                "userId": who.user_id, "version": "v1"})
 
 
-def _list(table_name: str, fields: dict[str, str]) -> Response:
+def _list(table_name: str, fields: dict[str, str]) -> dict[str, Any]:
     storage = current_core().storage
     table = storage[table_name]
     query = sa.select(table).where(table.c.organization_id == caller().organization_id)
     with storage.connect() as connection:
-        return ok(page(connection, query, table, lambda row: serializers.camel(row, fields)))
+        return page(connection, query, table, lambda row: serializers.camel(row, fields))
 
 
 def _register_lists() -> None:
@@ -63,7 +63,7 @@ def _register_lists() -> None:
 
 
 def _bind_list(table_name: str, fields: dict[str, str]) -> Any:
-    return lambda: _list(table_name, fields)
+    return cached_list(lambda: _list(table_name, fields))
 
 
 def _column_values(body: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:

@@ -12,13 +12,14 @@ from sqlalchemy.engine import Connection
 from ..core import ApiError, current_core
 from . import serializers
 from .access import caller
-from .blueprint import api, ok, validated
+from .blueprint import api, cached_list, ok, validated
 from .params import MAX_ID, id_filter, owned, page, parse_id, sample_tests_query
 from .workflow import TEST_STATUSES
 
 
 @api.get("/sample-tests")
-def list_sample_tests() -> Response:
+@cached_list
+def list_sample_tests() -> dict[str, Any]:
     tests = current_core().storage["sample_tests"]
     query = sample_tests_query().where(tests.c.organization_id == caller().organization_id)
     sample_id = id_filter("sampleId")
@@ -31,7 +32,7 @@ def list_sample_tests() -> Response:
                            f"'status' must be one of {', '.join(TEST_STATUSES)}.")
         query = query.where(tests.c.status == status)
     with current_core().storage.connect() as connection:
-        return ok(page(connection, query, tests, serializers.sample_test))
+        return page(connection, query, tests, serializers.sample_test)
 
 
 def _owned_test(connection: Connection, test_id: int) -> Any:

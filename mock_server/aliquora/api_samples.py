@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from ..core import ApiError, current_core
 from . import serializers
 from .access import caller
-from .blueprint import api, ok, validated
+from .blueprint import api, cached_list, ok, validated
 from .params import (
     date_filter,
     id_filter,
@@ -35,9 +35,12 @@ def _tables() -> Any:
 
 
 @api.get("/samples")
-def list_samples() -> Response:
+@cached_list
+def list_samples() -> dict[str, Any]:
     samples = _tables()["samples"]
-    query = sa.select(samples).where(samples.c.organization_id == caller().organization_id)
+    shape = serializers.sample_shape()
+    query = sa.select(*shape.columns()).where(
+        samples.c.organization_id == caller().organization_id)
     status = request.args.get("status")
     if status is not None:
         if status not in STATUSES:
@@ -56,7 +59,7 @@ def list_samples() -> Response:
     if until is not None:
         query = query.where(samples.c.received_at <= until)
     with current_core().storage.connect() as connection:
-        return ok(page(connection, query, samples, serializers.sample))
+        return page(connection, query, samples, shape.dump)
 
 
 @api.get("/samples/<raw_id>")
@@ -283,11 +286,12 @@ def report_sample(raw_id: str) -> Response:
 
 
 @api.get("/samples/<raw_id>/approvals")
-def list_approvals(raw_id: str) -> Response:
+@cached_list
+def list_approvals(raw_id: str) -> dict[str, Any]:
     sample_id = parse_id(raw_id)
     storage = _tables()
     records = storage["approval_records"]
     with storage.connect() as connection:
         owned(connection, storage["samples"], sample_id, "Sample")
         query = sa.select(records).where(records.c.sample_id == sample_id)
-        return ok(page(connection, query, records, serializers.approval_record))
+        return page(connection, query, records, serializers.approval_record)

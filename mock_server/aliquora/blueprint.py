@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from flask import Blueprint, current_app
-from flask.wrappers import Response
+from flask import Blueprint, Response, current_app, request
 
+from ..core import current_core
 from ..core.bodies import json_object
 from ..core.envelopes import json_response
 from ..core.validation import BodyValidator, load_spec
-from .access import authenticate
+from .access import authenticate, caller
 
 api = Blueprint("aliquora_api", __name__, url_prefix="/api/v1")
 
@@ -33,3 +36,20 @@ def validated(schema_name: str) -> dict[str, Any]:
 
 def ok(body: Any, status: int = 200) -> Response:
     return json_response(body, status)
+
+
+def cached_list(view: Callable[..., Any]) -> Callable[..., Response]:
+    """Serve a list view from the page cache while the data is unchanged.
+
+    The key is the caller's organisation and the full request path and query:
+    a list shows nothing else (and nothing that depends on the clock).
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Response:
+        key = (caller().organization_id, request.full_path)
+        body = current_core().pages.fetch(
+            key, lambda: json.dumps(view(*args, **kwargs)).encode("utf-8"))
+        return Response(body, status=200, content_type="application/json")
+
+    return wrapper

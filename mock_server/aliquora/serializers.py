@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
+
+from ..core.shapes import Shape
 from ..core.timefmt import iso_ms
 
 
@@ -11,26 +14,24 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+SAMPLE = {
+    "id": "id", "trackingId": "tracking_id", "sampleIdentifier": "sample_identifier",
+    "organizationId": "organization_id", "clientName": "client_name",
+    "materialTypeId": "material_type_id", "projectId": "project_id",
+    "storageLocationId": "storage_location_id", "collectionDate": "collection_date",
+    "priority": "priority", "notes": "notes", "plantLocation": "plant_location",
+    "status": "status", "receivedAt": "received_at", "reportedAt": "reported_at",
+    "createdAt": "created_at", "updatedAt": "updated_at",
+}
+
+
+def sample_shape() -> Shape:
+    return current_app.extensions["aliquora_shapes"]["samples"]
+
+
 def sample(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "trackingId": row.tracking_id,
-        "sampleIdentifier": row.sample_identifier,
-        "organizationId": row.organization_id,
-        "clientName": row.client_name,
-        "materialTypeId": row.material_type_id,
-        "projectId": row.project_id,
-        "storageLocationId": row.storage_location_id,
-        "collectionDate": _date(row.collection_date),
-        "priority": row.priority,
-        "notes": row.notes,
-        "plantLocation": row.plant_location,
-        "status": row.status,
-        "receivedAt": iso_ms(row.received_at),
-        "reportedAt": iso_ms(row.reported_at),
-        "createdAt": iso_ms(row.created_at),
-        "updatedAt": iso_ms(row.updated_at),
-    }
+    """A sample from a full-table row."""
+    return sample_shape().dump_mapping(row._mapping)
 
 
 def sample_test(row: Any) -> dict[str, Any]:

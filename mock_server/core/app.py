@@ -13,6 +13,7 @@ from .admin import admin_blueprint
 from .clock import Clock, StateStore
 from .config import Config
 from .errors import install_error_handlers
+from .pagecache import PageCache
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
 from .storage import Storage
@@ -33,6 +34,7 @@ class Core:
     limiter: RateLimiter
     tokens: TokenStore
     requests: RequestLog
+    pages: PageCache
 
     def ensure_seeded(self) -> None:
         self.storage.create_all()
@@ -46,6 +48,7 @@ class Core:
                 connection.execute(table.delete())
             self.profile.seed(self, connection)
         self.limiter.clear()
+        self.pages.clear()
         self.clock.reset()
         self.state.set(SEEDED_KEY, str(self.config.seed))
 
@@ -80,6 +83,8 @@ def _make_core(profile: Any, config: Config) -> Core:
         if config.redis_url
         else SqlWindowStore(storage)
     )
+    pages = PageCache(state.table, enabled=config.page_cache)
+    storage.on_write = pages.bump
     return Core(
         profile=profile,
         config=config,
@@ -89,6 +94,7 @@ def _make_core(profile: Any, config: Config) -> Core:
         limiter=RateLimiter(store, enabled=config.rate_limits),
         tokens=TokenStore(storage, clock),
         requests=RequestLog(storage),
+        pages=pages,
     )
 
 

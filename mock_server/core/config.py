@@ -27,6 +27,7 @@ class Config:
     db_url: str | None = None
     seed: int = DEFAULT_SEED
     rate_limits: bool = True
+    page_cache: bool = True
     redis_url: str | None = None
     time_zone: str | None = None  # None: the system's own default zone
     seed_on_start: bool = True

@@ -64,7 +64,7 @@ class LicencePool:
         c = self.table.c
         free = sa.and_(c.pool == pool, sa.or_(c.session.is_(None), c.expires_at <= now))
         first_free = sa.select(c.seat).where(free).order_by(c.seat).limit(1).scalar_subquery()
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             won = connection.execute(
                 self.table.update()
                 .where(free, c.seat == first_free)
@@ -76,7 +76,7 @@ class LicencePool:
     def extend(self, session: str, ttl: float) -> bool:
         """Move a live session's expiry to ``ttl`` from now; False when it has ended."""
         now = self.clock.naive_now()
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             return connection.execute(
                 self.table.update().where(self._live(session, now))
                 .values(expires_at=now + timedelta(seconds=ttl))
@@ -85,7 +85,7 @@ class LicencePool:
     def release(self, session: str) -> bool:
         """End a session and free its seat; False when it was not live."""
         now = self.clock.naive_now()
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             return connection.execute(
                 self.table.update().where(self._live(session, now))
                 .values(session=None, subject=None, started_at=None, expires_at=None)

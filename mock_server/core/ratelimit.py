@@ -78,7 +78,7 @@ class SqlWindowStore:
     def hit(self, keys: Sequence[tuple[str, float]], now: float) -> list[int]:
         insert = _insert_for(self.storage.engine.dialect.name)
         counts = []
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             for key, expires_at in keys:
                 statement = insert(self.table).values(key=key, count=1, expires_at=expires_at)
                 statement = statement.on_conflict_do_update(
@@ -90,11 +90,11 @@ class SqlWindowStore:
 
     def purge(self, now: float) -> None:
         """Drop windows that have ended (called now and then, not on every request)."""
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             connection.execute(self.table.delete().where(self.table.c.expires_at < now))
 
     def clear(self) -> None:
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             connection.execute(self.table.delete())
 
 

@@ -55,7 +55,7 @@ class RequestLog:
             self._last_flush = time.monotonic()
         if not batch:
             return
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             connection.execute(self.table.insert(), batch)
             self._flushes += 1
             if self._flushes % 20 == 0:
@@ -72,7 +72,7 @@ class RequestLog:
     def clear(self) -> None:
         with self._lock:
             self._buffer = []
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             connection.execute(self.table.delete())
 
     def _trim(self, connection: sa.Connection) -> None:

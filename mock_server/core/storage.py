@@ -53,6 +53,8 @@ class Storage:
         self.engine = make_engine(url)
         self.metadata = sa.MetaData()
         self.tables: dict[str, sa.Table] = {}
+        #: called inside every ``begin()`` transaction, e.g. to invalidate cached pages
+        self.on_write: Callable[[Connection], None] | None = None
 
     def table(self, name: str, *columns: Any, **kwargs: Any) -> sa.Table:
         """Declare a table; its SQL name is ``<system>_<name>``."""
@@ -71,6 +73,15 @@ class Storage:
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
+        """A write transaction on the system's data; it tells ``on_write`` before committing."""
+        with self.engine.begin() as connection:
+            yield connection
+            if self.on_write is not None:
+                self.on_write(connection)
+
+    @contextmanager
+    def begin_bookkeeping(self) -> Iterator[Connection]:
+        """A write transaction that changes no data a response shows (logs, counters, ...)."""
         with self.engine.begin() as connection:
             yield connection
 

@@ -57,7 +57,7 @@ class TokenStore:
         raw = raw or random_secret(48)
         now = self.clock.naive_now()
         expires = None if ttl_seconds is None else now + timedelta(seconds=ttl_seconds)
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             connection.execute(
                 self.table.insert().values(
                     token_hash=hash_secret(raw),
@@ -84,7 +84,7 @@ class TokenStore:
         now = self.clock.naive_now()
         # UPDATE first: it takes the write lock before anything is read, so no
         # two transactions can both see the token live (SQLite and PostgreSQL).
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             won = connection.execute(
                 self.table.update()
                 .where(self._live(raw, kind, now))
@@ -99,7 +99,7 @@ class TokenStore:
 
     def revoke(self, raw: str, kind: str) -> bool:
         now = self.clock.naive_now()
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             return bool(
                 connection.execute(
                     self.table.update()
@@ -110,7 +110,7 @@ class TokenStore:
 
     def revoke_family(self, family: str) -> int:
         now = self.clock.naive_now()
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             return connection.execute(
                 self.table.update()
                 .where(self.table.c.family == family, self.table.c.revoked_at.is_(None))
@@ -137,7 +137,7 @@ class TokenStore:
         return "live"
 
     def clear(self) -> None:
-        with self.storage.begin() as connection:
+        with self.storage.begin_bookkeeping() as connection:
             connection.execute(self.table.delete())
 
     def _live(self, raw: str, kind: str, now: datetime) -> sa.ColumnElement[bool]:

@@ -46,7 +46,7 @@ def _wait(base: str, process: subprocess.Popen) -> None:
         try:
             requests.get(base + "/", timeout=1)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # refused, or accepted before a worker is up
             time.sleep(0.2)
     pytest.fail("server did not start")
 
