@@ -41,9 +41,9 @@ RULES = {
 
 #: rules about the tool or the mock's admin side, checked by our own tests in tests/
 TOOL_RULES = {
-    "AQ-06": "checked by the tool's tests (tests/aliquora/test_admin_keys.py): key management "
+    "AQ-06": "checked by the tool's tests (tests/aliquora/test_mock_admin_keys.py): key management "
              "is an admin screen, not an API operation",
-    "AQ-30": "checked by the tool's tests (tests/test_conformance_aliquora.py): the suite "
+    "AQ-30": "checked by the tool's tests (tests/aliquora/test_conformance_variants.py): the suite "
              "passes against a server that adds fields",
 }
 
