@@ -76,7 +76,7 @@ def list_keys() -> Response:
     core = current_core()
     keys = core.storage["api_keys"]
     query = sa.select(keys).order_by(keys.c.id.desc())
-    org_id = int_arg("organizationId", code="invalid_body")
+    org_id = int_arg("organizationId", code="invalid_id")
     if org_id is not None:
         query = query.where(keys.c.organization_id == org_id)
     with core.storage.connect() as connection:

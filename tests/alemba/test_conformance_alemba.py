@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -21,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode
 import pytest
 from flask import Flask, Response, request
 
-from apidouble.conformance.selfcheck import served
+from apidouble.conformance.selfcheck import check_in_subprocess, served
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
 
@@ -36,16 +34,8 @@ SELECTIONS = {
 
 
 def run_check(base_url: str, tmp_path: Path, keyword: str) -> tuple[int, dict[str, str]]:
-    report_dir = tmp_path / "report"
-    result = subprocess.run(
-        [sys.executable, "-m", "apidouble", "check", "alemba", "--base-url", base_url,
-         "--report-dir", str(report_dir), "-k", keyword],
-        capture_output=True, text=True, timeout=300,
-    )
-    path = report_dir / "report.json"
-    assert path.exists(), result.stdout[-3000:] + result.stderr[-3000:]
-    rules = json.loads(path.read_text())["rules"]
-    return result.returncode, {rule["rule"]: rule["verdict"] for rule in rules}
+    run = check_in_subprocess("alemba", base_url, tmp_path / "report", "-k", keyword)
+    return run.code, run.verdicts
 
 
 def mock_app(tmp_path: Path) -> Flask:

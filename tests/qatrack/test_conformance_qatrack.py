@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from apidouble.conformance.selfcheck import served
+from apidouble.conformance.selfcheck import check_in_subprocess, served
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import SYSTEMS
@@ -59,17 +57,8 @@ class Deviate:
 
 
 def run_check(base_url: str, tmp_path: Path, *extra: str) -> tuple[int, dict[str, str], str]:
-    report_dir = tmp_path / "report"
-    result = subprocess.run(
-        [sys.executable, "-m", "apidouble", "check", "qatrack", "--base-url", base_url,
-         "--report-dir", str(report_dir), *extra],
-        capture_output=True, text=True, timeout=300,
-    )
-    path = report_dir / "report.json"
-    output = result.stdout[-4000:] + result.stderr[-2000:]
-    assert path.exists(), output
-    rules = json.loads(path.read_text())["rules"]
-    return result.returncode, {rule["rule"]: rule["verdict"] for rule in rules}, output
+    run = check_in_subprocess("qatrack", base_url, tmp_path / "report", *extra)
+    return run.code, run.verdicts, run.output
 
 
 def mock_app(tmp_path: Path) -> Any:
