@@ -120,6 +120,8 @@ def run_gunicorn(options: ServeOptions, host: str, port: int, workers: int) -> N
             self.cfg.set("threads", 8)
             self.cfg.set("keepalive", 5)
             self.cfg.set("accesslog", None)
+            # Long query strings reach the app (and its JSON errors), not a bare HTML 414.
+            self.cfg.set("limit_request_line", 0)
 
         def load(self) -> Any:
             return combined_app(options)

@@ -35,7 +35,7 @@ def key_json(row: Any) -> dict[str, Any]:
 def register_admin(admin: Blueprint) -> None:
     admin.add_url_rule("/keys", "create_key", create_key, methods=["POST"])
     admin.add_url_rule("/keys", "list_keys", list_keys, methods=["GET"])
-    admin.add_url_rule("/keys/<int:key_id>", "revoke_key", revoke_key, methods=["DELETE"])
+    admin.add_url_rule("/keys/<raw_id>", "revoke_key", revoke_key, methods=["DELETE"])
 
 
 def _fields(body: dict[str, Any]) -> tuple[str, int, int]:
@@ -83,7 +83,10 @@ def list_keys() -> Response:
         return json_response({"data": [key_json(row) for row in connection.execute(query)]}, 200)
 
 
-def revoke_key(key_id: int) -> Response:
+def revoke_key(raw_id: str) -> Response:
+    if not raw_id.isascii() or not raw_id.isdigit() or int(raw_id) >= 2**63:
+        raise ApiError(400, "invalid_id", f"'{raw_id}' is not a valid key id.")
+    key_id = int(raw_id)
     core = current_core()
     keys = core.storage["api_keys"]
     with core.storage.begin() as connection:
