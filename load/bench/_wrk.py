@@ -48,7 +48,8 @@ def parse_wrk(text: str) -> WrkResult:
 
 
 def wrk(url: str, seconds: int, *, connections: int = 16, threads: int = 2,
-        headers: dict[str, str] | None = None) -> WrkResult:
+        headers: dict[str, str] | None = None, script: str | None = None) -> WrkResult:
+    """Run wrk against ``url``; ``script`` is a Lua file (e.g. to POST a body)."""
     binary = shutil.which("wrk")
     if binary is None:
         raise RuntimeError("wrk is not installed (Debian: apt-get install wrk)")
@@ -56,6 +57,8 @@ def wrk(url: str, seconds: int, *, connections: int = 16, threads: int = 2,
                "--latency"]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
+    if script is not None:
+        command += ["-s", script]
     done = subprocess.run(command + [url], capture_output=True, text=True,
                           timeout=seconds + 60, check=False)
     if done.returncode != 0:
