@@ -44,7 +44,7 @@ def dotnet_time(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond:06d}0Z"
+    return value.isoformat(timespec="microseconds") + "0Z"
 
 
 def to_json(data_type: str, value: Any, flag: bool = False) -> Any:

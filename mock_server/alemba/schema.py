@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -178,5 +179,6 @@ def flag_is_true(value: Any) -> bool | None:
     return str(value).strip().upper() in AL23_TRUE_FLAGS
 
 
+@cache
 def _snake(name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()

@@ -189,7 +189,7 @@ def _query(
 
 
 def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
-    mapping = row._mapping
+    mapping = dict(zip(row._fields, row, strict=True))  # one pass; name lookups then cost little
     kinds = {
         child.by_name[child.kind[0]].column: mapping[f"__kind{i}"]  # type: ignore[index]
         for i, child in enumerate(children(entity))

@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NoReturn, cast
 
@@ -451,8 +451,13 @@ def check_nesting(tree: Expr, limit: int = MAX_NESTING) -> None:
         stack.extend((child, depth + 1) for child in _children(node))
 
 
+@lru_cache(maxsize=512)
 def parse_filter(text: str) -> Expr:
-    """Parse a ``$filter`` value into its syntax tree; raises ``FilterError``."""
+    """Parse a ``$filter`` value into its syntax tree; raises ``FilterError``.
+
+    Clients repeat the same filters, and the tree is immutable, so parses are
+    remembered (a failed parse raises again each time: lru_cache keeps no errors).
+    """
     if _BLANK.fullmatch(text):
         raise FilterError("The filter is empty", 0)
     try:
