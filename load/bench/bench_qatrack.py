@@ -1,18 +1,29 @@
-"""Benchmark: QATrack+'s filtered test-instance query and performing a test list.
+"""Benchmark: the QATrack+ mock, a filtered test-instance query and performing a test list.
 
-    python -m apidouble.load.bench.bench_qatrack [--server gunicorn|granian] [--workers 1]
-        [--duration 8] [--warmup 2] [--json FILE]
+    python -m apidouble.load.bench.bench_qatrack [--server gunicorn|granian|both]
+        [--workers 1] [--duration 8] [--warmup 3] [--rounds 1] [--json FILE]
 
-Serves ``apidouble serve qatrack --root --no-rate-limits`` and measures with
-``wrk`` (16 connections, 2 threads), as ``bench_aliquora`` does:
+Serves ``apidouble serve qatrack --root --no-rate-limits --db sqlite:///<tmp>``
+on 127.0.0.1 and measures with ``wrk`` (16 connections, 2 threads; a warm-up,
+then ``--duration`` seconds measured), as the demo performer (``Authorization:
+Token <key>`` from ``/__admin/credentials``):
 
-* **query**: ``GET /api/qa/testinstances/?unit_test_info__unit__number=1&limit=50``,
-  a filter across two relations, as the performer;
-* **perform**: ``POST /api/qa/testlistinstances/`` of the reserved conformance
-  collection, every non-calculated test given a value (each request creates an
-  instance with its composites computed and every test evaluated).
+* **query**: ``GET /api/qa/testinstances/?unit_test_info__unit__number=<n>
+  &ordering=-work_completed&limit=50``, the guide's "test instance data for a
+  unit" filter across two relations, for the first clinical unit (by number)
+  with at least 50 test instances, so every page is full;
+* **perform**: ``POST /api/qa/testlistinstances/`` from a ``wrk`` Lua script, the
+  JSON body of the conformance collection reserved in ``/__admin/fixtures``: a
+  value within tolerance for every test that is not calculated (the reference,
+  nudged half-way towards the upper tolerance limit; the passing choice; the
+  constant), a small text file for uploads, no ``user_key``, so every request
+  performs the list once more (201). One POST is checked (201, no test out of
+  tolerance) before wrk starts.
 
-There is no target; the figures go beside Aliquora's in the notes.
+All query runs come before the perform runs (performing grows the test
+instance table the query filters); with ``--rounds N`` each scenario is
+measured N times and its median run reported. The server runs in its own
+process group and is killed with it at exit.
 """
 
 from __future__ import annotations
@@ -22,6 +33,7 @@ import json
 import os
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
@@ -29,95 +41,228 @@ from typing import Any
 
 from apidouble.load.bench._procs import LOOPBACK, free_port, get_json, install_cleanup, server
 from apidouble.load.bench._wrk import WrkResult, wrk
+from apidouble.load.bench.bench_aliquora import median_run
 
-QUERY = "/api/qa/testinstances/?unit_test_info__unit__number=1&limit=50"
-PERFORM = "/api/qa/testlistinstances/"
-CALCULATED = ("composite", "scomposite")
+PAGE = 50
+QUERY_PATH = ("/api/qa/testinstances/?unit_test_info__unit__number={number}"
+              f"&ordering=-work_completed&limit={PAGE}")
+PERFORM_PATH = "/api/qa/testlistinstances/"
+CALCULATED = {"composite", "scomposite"}
+UPLOAD_TEXT = "apidouble bench: 42\n"
+SCENARIOS = ("query", "perform")
 
 
-def value_for(test: dict[str, Any]) -> dict[str, Any]:
+# ------------------------------------------------------------ reading the mock
+
+
+class Client:
+    """Authenticated JSON reads of one mock, as the performer."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base, self.token = base, token
+        self.headers = {"Authorization": f"Token {token}"}
+
+    def get(self, path_or_url: str) -> Any:
+        url = path_or_url if path_or_url.startswith("http") else self.base + path_or_url
+        return get_json(url, self.headers, timeout=10)
+
+    def post(self, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            self.base + path, data=json.dumps(body).encode(), method="POST",
+            headers={**self.headers, "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                return response.status, json.load(response)
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode(errors="replace")
+
+
+def performer_token(base: str) -> str:
+    credentials = get_json(f"{base}/__admin/credentials")["credentials"]
+    for credential in credentials:
+        if credential.get("can_perform") and not credential.get("is_superuser"):
+            return str(credential["token"])
+    raise RuntimeError("no demo user who can perform test lists (see /__admin/credentials)")
+
+
+def query_target(client: Client, reserved_number: int) -> tuple[int, int]:
+    """The first unit (by number, not the reserved one) whose filtered page is full."""
+    units = client.get("/api/units/units/?ordering=number&limit=100")["results"]
+    for unit in units:
+        if unit["number"] == reserved_number:
+            continue
+        page = client.get(QUERY_PATH.format(number=unit["number"]))
+        if len(page["results"]) == PAGE:
+            return int(unit["number"]), int(page["count"])
+    raise RuntimeError(f"no unit has {PAGE} test instances: is the fixture data complete?")
+
+
+def _value(test: dict[str, Any], reference: float | None,
+           tolerance: dict[str, Any] | None) -> Any:
+    """A value the mock judges OK (or "No Tol Set" where no limits apply)."""
     kind = test["type"]
+    if kind == "upload":
+        return {"filename": "bench.txt", "value": UPLOAD_TEXT, "encoding": "text"}
     if kind == "constant":
-        return {"value": test.get("constant_value")}
+        return {"value": test["constant_value"]}
     if kind == "boolean":
-        return {"value": True}
+        return {"value": reference is None or reference == 1.0}
     if kind == "multchoice":
-        return {"value": (test.get("choices") or "a").split(",")[0].strip()}
+        passing = (tolerance or {}).get("mc_pass_choices") or test["choices"]
+        return {"value": passing.split(",")[0].strip()}
     if kind == "string":
         return {"value": "ok"}
-    if kind == "upload":
-        return {"filename": "daily.txt", "value": "daily output", "encoding": "text"}
-    if kind in ("date", "datetime"):
-        return {"skipped": True}
-    return {"value": 1.0}
+    if kind == "date":
+        return {"value": "2025-10-01"}
+    if kind == "datetime":
+        return {"value": "2025-10-01 10:00"}
+    if reference is None:
+        return {"value": 1.0}
+    high = (tolerance or {}).get("tol_high") or 0.0
+    if (tolerance or {}).get("type") == "percent":
+        return {"value": reference * (1 + high / 200)}
+    return {"value": reference + high / 2}
 
 
-def perform_body(base: str, headers: dict[str, str]) -> dict[str, Any]:
-    """A valid submission for the reserved conformance collection."""
-    fixtures = get_json(f"{base}/__admin/fixtures")
+def perform_body(client: Client, fixtures: dict[str, Any]) -> dict[str, Any]:
+    """The reserved plain test list's collection, with a value for every non-calculated test."""
     collection = next(c for c in fixtures["unit_test_collections"] if c["kind"] == "test_list")
-    utc = get_json(base + collection["path"], headers)
-    tests = [get_json(url, headers) for url in get_json(utc["tests_object"], headers)["tests"]]
-    return {"unit_test_collection": utc["url"], "in_progress": False,
-            "work_started": "2026-11-22 08:00", "work_completed": "2026-11-22 08:20",
-            "tests": {t["slug"]: value_for(t) for t in tests if t["type"] not in CALCULATED}}
+    utc = client.get(collection["path"])
+    test_list = client.get(utc["tests_object"])
+    unit_id = fixtures["conformance_unit"]["path"].rstrip("/").rsplit("/", 1)[1]
+    infos = {info["test"]: info for info in
+             client.get(f"/api/qa/unittestinfos/?unit={unit_id}&limit=500")["results"]}
+    tests: dict[str, Any] = {}
+    for url in test_list["tests"]:
+        test = client.get(url)
+        if test["type"] in CALCULATED:
+            continue
+        info = infos.get(url, {})
+        reference = client.get(info["reference"])["value"] if info.get("reference") else None
+        tolerance = client.get(info["tolerance"]) if info.get("tolerance") else None
+        tests[test["slug"]] = _value(test, reference, tolerance)
+    return {"unit_test_collection": utc["url"], "work_started": "2025-10-01 10:00",
+            "work_completed": "2025-10-01 10:05", "comment": "apidouble bench",
+            "tests": tests}
 
 
-def lua_post(directory: Path, body: dict[str, Any], token: str) -> str:
-    (directory / "perform.json").write_text(json.dumps(body), encoding="utf-8")
+def check_perform(client: Client, body: dict[str, Any]) -> dict[str, Any]:
+    """One POST: 201, and every judged test OK (nothing out of tolerance, nothing missing)."""
+    status, answer = client.post(PERFORM_PATH, body)
+    if status != 201:
+        raise RuntimeError(f"POST {PERFORM_PATH} answered {status}, not 201: {answer}")
+    verdicts = {slug: test["pass_fail"][0] for slug, test in answer["tests"].items()}
+    bad = {slug: code for slug, code in verdicts.items() if code not in ("ok", "no_tol")}
+    if bad:
+        raise RuntimeError(f"the bench body is not within tolerance: {bad}")
+    return verdicts
+
+
+def write_script(directory: Path, token: str, body: dict[str, Any]) -> Path:
+    """wrk's Lua script: the same POST on every request (no user_key, so no collisions)."""
+    text = json.dumps(body)
+    if "]==]" in text:
+        raise ValueError("the body would end the Lua long string")
     script = directory / "perform.lua"
     script.write_text(
-        f'local f = io.open("{directory / "perform.json"}", "r")\n'
-        'wrk.method = "POST"\nwrk.body = f:read("*a")\nf:close()\n'
+        'wrk.method = "POST"\n'
+        f"wrk.body = [==[{text}]==]\n"
         'wrk.headers["Content-Type"] = "application/json"\n'
         f'wrk.headers["Authorization"] = "Token {token}"\n', encoding="utf-8")
-    return str(script)
+    return script
 
 
-def check_perform(base: str, body: dict[str, Any], token: str) -> None:
-    request = urllib.request.Request(
-        base + PERFORM, data=json.dumps(body).encode(), method="POST",
-        headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
-        if response.status != 201:
-            raise RuntimeError(f"performing answered {response.status}")
+# ------------------------------------------------------------ measuring
 
 
-def measure(args: argparse.Namespace, directory: Path) -> dict[str, Any]:
+def _checked(name: str, result: WrkResult) -> WrkResult:
+    if result.non_2xx or result.socket_errors:
+        raise RuntimeError(f"{name}: {result.non_2xx} non-2xx answers, "
+                           f"{result.socket_errors} socket errors")
+    return result
+
+
+def measure_server(args: argparse.Namespace, directory: Path, server_name: str) -> dict[str, Any]:
     port = free_port()
     base = f"http://{LOOPBACK}:{port}"
     env = {**os.environ, "XDG_RUNTIME_DIR": str(directory), "XDG_DATA_HOME": str(directory)}
     command = [sys.executable, "-m", "apidouble", "serve", "qatrack", "--root",
                "--no-rate-limits", "--host", LOOPBACK, "--port", str(port),
-               "--db", f"sqlite:///{directory / 'qatrack.sqlite3'}", "--server", args.server,
-               "--workers", str(args.workers)]
-    with server(command, f"{base}/__admin/credentials", directory / "qatrack.log", env):
-        credentials = get_json(f"{base}/__admin/credentials")["credentials"]
-        token = next(c["token"] for c in credentials if c.get("can_perform"))
+               "--db", f"sqlite:///{directory / f'qatrack-{server_name}.sqlite3'}",
+               "--server", server_name, "--workers", str(args.workers)]
+    options: dict[str, Any] = {"connections": args.connections, "threads": args.threads}
+    runs: dict[str, list[WrkResult]] = {name: [] for name in SCENARIOS}
+    with server(command, f"{base}/__admin/credentials",
+                directory / f"qatrack-{server_name}.log", env):
+        token = performer_token(base)
+        client = Client(base, token)
+        fixtures = client.get("/__admin/fixtures")
+        number, count = query_target(client, int(fixtures["conformance_unit"]["number"]))
+        query_url = base + QUERY_PATH.format(number=number)
+        body = perform_body(client, fixtures)
+        verdicts = check_perform(client, body)
+        script = write_script(directory, token, body)
         headers = {"Authorization": f"Token {token}"}
-        body = perform_body(base, headers)
-        check_perform(base, body, token)
-        script = lua_post(directory, body, token)
-        options: dict[str, Any] = {"connections": args.connections, "threads": args.threads}
-        results: dict[str, WrkResult] = {}
-        for name, url, extra in (("query", base + QUERY, {"headers": headers}),
-                                 ("perform", base + PERFORM, {"script": script})):
-            if args.warmup:
-                wrk(url, args.warmup, **options, **extra)
-            results[name] = wrk(url, args.duration, **options, **extra)
-            if results[name].non_2xx or results[name].socket_errors:
-                raise RuntimeError(f"{name}: {results[name].non_2xx} non-2xx answers")
-    return {name: result.as_json() for name, result in results.items()}
+        for turn in range(args.rounds):
+            if turn == 0 and args.warmup:
+                wrk(query_url, args.warmup, headers=headers, **options)
+            runs["query"].append(_checked("query", wrk(
+                query_url, args.duration, headers=headers, **options)))
+        for turn in range(args.rounds):
+            if turn == 0 and args.warmup:
+                wrk(base + PERFORM_PATH, args.warmup, script=str(script), **options)
+            runs["perform"].append(_checked("perform", wrk(
+                base + PERFORM_PATH, args.duration, script=str(script), **options)))
+        performed = client.get(f"/api/qa/testlistinstances/?unit_test_collection__unit__number="
+                               f"{fixtures['conformance_unit']['number']}&limit=1")["count"]
+    return {
+        **{name: median_run(results).as_json() for name, results in runs.items()},
+        "rounds": {name: [run.as_json() for run in results] for name, results in runs.items()},
+        "query_unit_number": number, "query_matches": count,
+        "query_path": QUERY_PATH.format(number=number),
+        "perform_tests": sorted(body["tests"]), "perform_check": verdicts,
+        "instances_performed_on_reserved_unit": performed,
+    }
+
+
+def measure(args: argparse.Namespace, directory: Path) -> dict[str, Any]:
+    """Every server asked for, one after another: ``{server: figures}``."""
+    servers = ("gunicorn", "granian") if args.server == "both" else (args.server,)
+    return {name: measure_server(args, directory, name) for name in servers}
+
+
+def render(results: dict[str, Any], args: argparse.Namespace) -> str:
+    first = next(iter(results.values()))
+    lines = [
+        f"wrk: {args.connections} connections, {args.threads} threads, {args.warmup}s warm-up, "
+        f"{args.duration}s measured, median of {args.rounds} round(s); {args.workers} "
+        f"worker(s); as the performer (Token auth)",
+        f"query:   GET {first['query_path']} ({first['query_matches']} matches)",
+        f"perform: POST {PERFORM_PATH} ({len(first['perform_tests'])} tests given: "
+        f"{', '.join(first['perform_tests'])})",
+        "",
+        f"{'server':<9} {'scenario':<8} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9}",
+    ]
+    for name, result in results.items():
+        for scenario in SCENARIOS:
+            run = result[scenario]
+            lines.append(f"{name:<9} {scenario:<8} {run['requests_per_s']:>9.0f} "
+                         f"{run['p50_ms']:>8.2f} {run['p99_ms']:>8.2f} {run['requests']:>9}")
+    lines.append("")
+    lines += [f"{name}: {result['instances_performed_on_reserved_unit']} test list instances "
+              "on the reserved unit afterwards" for name, result in results.items()]
+    return "\n".join(lines)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
+    parser.add_argument("--server", choices=("gunicorn", "granian", "both"), default="both")
     parser.add_argument("--workers", type=int, default=1, choices=range(1, 17), metavar="1..16")
     parser.add_argument("--duration", type=int, default=8, choices=range(1, 121),
                         metavar="SECONDS (1..120)")
-    parser.add_argument("--warmup", type=int, default=2, choices=range(0, 31),
+    parser.add_argument("--warmup", type=int, default=3, choices=range(0, 31),
                         metavar="SECONDS (0..30)")
+    parser.add_argument("--rounds", type=int, default=1, choices=range(1, 6), metavar="1..5")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
@@ -128,15 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     install_cleanup()
     with tempfile.TemporaryDirectory(prefix="apidouble-bench-") as directory:
-        result = measure(args, Path(directory))
-    print(f"QATrack+ on {args.server}, {args.workers} worker(s), wrk {args.connections} "
-          f"connections, {args.duration}s")
-    print(f"{'scenario':<9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
-    for name, run in result.items():
-        print(f"{name:<9} {run['requests_per_s']:>8.0f} {run['p50_ms']:>8.2f} "
-              f"{run['p99_ms']:>8.2f}")
+        results = measure(args, Path(directory))
+    print(render(results, args))
     if args.json:
-        Path(args.json).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        payload = {"config": vars(args), "servers": results}
+        Path(args.json).write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
