@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import shutil
 import subprocess
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -64,3 +66,23 @@ def wrk(url: str, seconds: int, *, connections: int = 16, threads: int = 2,
     if done.returncode != 0:
         raise RuntimeError(f"wrk failed ({done.returncode}): {done.stderr or done.stdout}")
     return parse_wrk(done.stdout)
+
+
+def median_run(runs: list[WrkResult]) -> WrkResult:
+    """The run with the median requests/s (the lower middle one for an even count)."""
+    return sorted(runs, key=lambda run: run.requests_per_s)[(len(runs) - 1) // 2]
+
+
+def add_wrk_arguments(parser: argparse.ArgumentParser, *, servers: Sequence[str],
+                      default_server: str, duration: int) -> None:
+    """The options every per-system benchmark shares: server, workers, wrk's shape, output."""
+    parser.add_argument("--server", choices=tuple(servers), default=default_server)
+    parser.add_argument("--workers", type=int, default=1, choices=range(1, 17), metavar="1..16")
+    parser.add_argument("--duration", type=int, default=duration, choices=range(1, 121),
+                        metavar="SECONDS (1..120)")
+    parser.add_argument("--warmup", type=int, default=3, choices=range(0, 31),
+                        metavar="SECONDS (0..30)")
+    parser.add_argument("--rounds", type=int, default=1, choices=range(1, 6), metavar="1..5")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")

@@ -31,8 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from apidouble.load.bench._procs import LOOPBACK, free_port, get_json, install_cleanup, server
-from apidouble.load.bench._wrk import WrkResult, wrk
-from apidouble.load.bench.bench_aliquora import median_run
+from apidouble.load.bench._wrk import WrkResult, add_wrk_arguments, median_run, wrk
 
 TARGET_TIME_RATIO = 2.0
 PAGE = 50
@@ -137,16 +136,8 @@ def render(result: dict[str, Any], args: argparse.Namespace) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--server", choices=("gunicorn", "granian"), default="gunicorn")
-    parser.add_argument("--workers", type=int, default=1, choices=range(1, 17), metavar="1..16")
-    parser.add_argument("--duration", type=int, default=10, choices=range(1, 121),
-                        metavar="SECONDS (1..120)")
-    parser.add_argument("--warmup", type=int, default=3, choices=range(0, 31),
-                        metavar="SECONDS (0..30)")
-    parser.add_argument("--rounds", type=int, default=1, choices=range(1, 6), metavar="1..5")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    add_wrk_arguments(parser, servers=("gunicorn", "granian"), default_server="gunicorn",
+                      duration=10)
     return parser.parse_args(argv)
 
 

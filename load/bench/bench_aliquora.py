@@ -38,7 +38,7 @@ from apidouble.load.bench._procs import (
     install_cleanup,
     server,
 )
-from apidouble.load.bench._wrk import WrkResult, wrk
+from apidouble.load.bench._wrk import WrkResult, median_run, wrk
 
 TARGET_RATIO = 0.60
 TARGET_RSS_MB = 150.0
@@ -138,11 +138,6 @@ class Bench:
         }
 
 
-def median_run(runs: list[WrkResult]) -> WrkResult:
-    """The run with the median requests/s (the lower middle one for an even count)."""
-    return sorted(runs, key=lambda run: run.requests_per_s)[(len(runs) - 1) // 2]
-
-
 def compare(mock: WrkResult, bare: WrkResult) -> dict[str, Any]:
     ratio = mock.requests_per_s / bare.requests_per_s
     return {
@@ -215,7 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(render(results, args))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0
+    missed = [run for run in results["throughput"].values() if not run["ratio"]["meets_target"]]
+    missed += [m for m in results.get("memory", {}).values() if m["peak_rss_mb"] >= TARGET_RSS_MB]
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

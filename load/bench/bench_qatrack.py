@@ -40,8 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from apidouble.load.bench._procs import LOOPBACK, free_port, get_json, install_cleanup, server
-from apidouble.load.bench._wrk import WrkResult, wrk
-from apidouble.load.bench.bench_aliquora import median_run
+from apidouble.load.bench._wrk import WrkResult, add_wrk_arguments, median_run, wrk
 
 PAGE = 50
 QUERY_PATH = ("/api/qa/testinstances/?unit_test_info__unit__number={number}"
@@ -256,16 +255,8 @@ def render(results: dict[str, Any], args: argparse.Namespace) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--server", choices=("gunicorn", "granian", "both"), default="both")
-    parser.add_argument("--workers", type=int, default=1, choices=range(1, 17), metavar="1..16")
-    parser.add_argument("--duration", type=int, default=8, choices=range(1, 121),
-                        metavar="SECONDS (1..120)")
-    parser.add_argument("--warmup", type=int, default=3, choices=range(0, 31),
-                        metavar="SECONDS (0..30)")
-    parser.add_argument("--rounds", type=int, default=1, choices=range(1, 6), metavar="1..5")
-    parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    add_wrk_arguments(parser, servers=("gunicorn", "granian", "both"), default_server="both",
+                      duration=8)
     return parser.parse_args(argv)
 
 
