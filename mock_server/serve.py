@@ -13,7 +13,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -109,24 +109,37 @@ def describe(options: ServeOptions, host: str, port: int, cores: list[tuple[str,
     return "\n".join(lines)
 
 
-def run_gunicorn(options: ServeOptions, host: str, port: int, workers: int) -> None:
+def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
+    """How ``serve`` runs gunicorn (the benchmark's bare app uses the very same)."""
+    return {
+        "bind": f"{host}:{port}",
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 8,
+        "keepalive": 5,
+        "accesslog": None,
+        # Long query strings reach the app (and its JSON errors), not a bare HTML 414.
+        "limit_request_line": 0,
+    }
+
+
+def run_wsgi_with_gunicorn(load: Callable[[], Any], host: str, port: int, workers: int) -> None:
+    """Run gunicorn in this process; each worker builds its app with ``load()``."""
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 8)
-            self.cfg.set("keepalive", 5)
-            self.cfg.set("accesslog", None)
-            # Long query strings reach the app (and its JSON errors), not a bare HTML 414.
-            self.cfg.set("limit_request_line", 0)
+            for name, value in gunicorn_settings(host, port, workers).items():
+                self.cfg.set(name, value)
 
         def load(self) -> Any:
-            return combined_app(options)
+            return load()
 
     Application().run()
+
+
+def run_gunicorn(options: ServeOptions, host: str, port: int, workers: int) -> None:
+    run_wsgi_with_gunicorn(lambda: combined_app(options), host, port, workers)
 
 
 def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> None:

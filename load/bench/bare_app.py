@@ -46,21 +46,10 @@ def app_from_env() -> Flask:
 
 
 def run_gunicorn(host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
+    """gunicorn exactly as ``apidouble serve`` runs it, so the comparison is fair."""
+    from apidouble.mock_server.serve import run_wsgi_with_gunicorn
 
-    class Application(BaseApplication):  # type: ignore[misc]
-        def load_config(self) -> None:  # the settings of serve.run_gunicorn
-            self.cfg.set("bind", f"{host}:{port}")
-            self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", 8)
-            self.cfg.set("keepalive", 5)
-            self.cfg.set("accesslog", None)
-
-        def load(self) -> Any:
-            return app_from_env()
-
-    Application().run()
+    run_wsgi_with_gunicorn(app_from_env, host, port, workers)
 
 
 def run_granian(host: str, port: int, workers: int) -> None:
