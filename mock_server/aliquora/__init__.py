@@ -11,6 +11,7 @@ from ..core.shapes import Shape
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
+from .deviations import DEVIATIONS
 from .seed import credentials, seed
 from .serializers import SAMPLE
 from .tables import define_tables
@@ -48,4 +49,5 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    deviations=DEVIATIONS,
 )

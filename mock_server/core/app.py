@@ -16,6 +16,7 @@ from .errors import install_error_handlers
 from .pagecache import PageCache
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
+from .standin import StandInStore
 from .storage import Storage
 from .tokens import TokenStore
 
@@ -35,6 +36,7 @@ class Core:
     tokens: TokenStore
     requests: RequestLog
     pages: PageCache
+    standin: StandInStore  # deviations and faults (see .standin)
 
     def ensure_seeded(self) -> None:
         self.storage.create_all()
@@ -49,6 +51,7 @@ class Core:
             self.profile.seed(self, connection)
         self.limiter.clear()
         self.pages.clear()
+        self.standin.clear()
         self.clock.reset()
         self.state.set(SEEDED_KEY, str(self.config.seed))
 
@@ -85,6 +88,8 @@ def _make_core(profile: Any, config: Config) -> Core:
     )
     pages = PageCache(state.table, enabled=config.page_cache)
     storage.on_write = pages.bump
+    standin = StandInStore(storage)
+    pages.bypass = lambda: bool(standin.snapshot().deviations)
     return Core(
         profile=profile,
         config=config,
@@ -95,6 +100,7 @@ def _make_core(profile: Any, config: Config) -> Core:
         tokens=TokenStore(storage, clock),
         requests=RequestLog(storage),
         pages=pages,
+        standin=standin,
     )
 
 

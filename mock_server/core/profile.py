@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Flask
 from sqlalchemy.engine import Connection
 
-from .errors import Envelope
+from .deviations import Deviation
+from .errors import ApiError, Envelope
 
 if TYPE_CHECKING:
     from .app import Core
@@ -27,3 +28,8 @@ class SystemProfile:
     register_admin: Callable[[Blueprint], None] | None = None
     #: called by ``serve`` to print what a user needs to start (base path relative)
     banner: Callable[[Core], list[str]] | None = None
+    #: every documented rule the mock can be told to break (``/__admin/deviations``)
+    deviations: tuple[Deviation, ...] = ()
+    #: seconds until reset -> the ApiError (with headers) the system's own rate limit raises;
+    #: a 429 fault or ``Prefer: code=429`` answers with it
+    rate_limit_error: Callable[[int], ApiError] | None = None
