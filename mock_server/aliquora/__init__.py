@@ -9,6 +9,7 @@ from ..core import ApiError, Core, SystemProfile
 from ..core.envelopes import json_response, slug_json
 from ..core.shapes import Shape
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
+from .access import rate_limit_error
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
 from .deviations import DEVIATIONS
@@ -50,4 +51,5 @@ profile = SystemProfile(
     register_admin=register_admin,
     banner=banner,
     deviations=DEVIATIONS,
+    rate_limit_error=rate_limit_error,
 )

@@ -88,12 +88,16 @@ def _limit(key_id: int) -> None:
 
 
 def _rate_limited(decision: Decision) -> ApiError:
-    window = decision.window
+    return rate_limit_error(decision.retry_after, decision.window)
+
+
+def rate_limit_error(retry_after: int, window: Window = ALL_ENDPOINTS.windows[0]) -> ApiError:
+    """The answer past a limit (AQ-27); also what a 429 fault answers."""
     return ApiError(
         429,
         "rate_limited",
         f"Too many requests. Limit is {window.limit}/{window.label} per API key.",
-        headers={"Retry-After": str(decision.retry_after)},
+        headers={"Retry-After": str(retry_after)},
     )
 
 

@@ -14,6 +14,7 @@ from .bodies import json_object
 from .deviations import describe, find
 from .envelopes import json_response
 from .errors import ApiError
+from .faults import describe_fault, fault_spec
 
 
 def _core() -> Any:
@@ -21,7 +22,12 @@ def _core() -> Any:
 
 
 def register_standin(admin: Blueprint, profile: Any) -> None:
-    """Add the deviation routes to the admin blueprint."""
+    """Add the deviation and fault routes to the admin blueprint."""
+    _register_deviations(admin, profile)
+    _register_faults(admin)
+
+
+def _register_deviations(admin: Blueprint, profile: Any) -> None:
 
     @admin.get("/deviations")
     def list_deviations() -> Response:
@@ -41,6 +47,31 @@ def register_standin(admin: Blueprint, profile: Any) -> None:
     def switch_off() -> Response:
         _core().standin.clear("deviation")
         return json_response({"deviations": _listing(profile)}, 200)
+
+
+def _register_faults(admin: Blueprint) -> None:
+    @admin.get("/faults")
+    def list_faults() -> Response:
+        faults = [describe_fault(f) for f in _core().standin.faults()]
+        return json_response({"faults": faults}, 200)
+
+    @admin.post("/faults")
+    def add_fault() -> Response:
+        spec, times = fault_spec(json_object())
+        core = _core()
+        fault = core.standin.add_fault(spec, times, core.clock.naive_now())
+        return json_response(describe_fault(fault), 201)
+
+    @admin.delete("/faults")
+    def clear_faults() -> Response:
+        _core().standin.clear("fault")
+        return json_response({"faults": []}, 200)
+
+    @admin.delete("/faults/<raw_id>")
+    def delete_fault(raw_id: str) -> Response:
+        if not raw_id.isdigit() or not _core().standin.delete_fault(int(raw_id)):
+            raise ApiError(404, "not_found", f"No fault {raw_id}.")
+        return Response(status=204)
 
 
 def _listing(profile: Any) -> list[dict[str, object]]:

@@ -13,7 +13,9 @@ from .admin import admin_blueprint
 from .clock import Clock, StateStore
 from .config import Config
 from .errors import install_error_handlers
+from .faults import install_faults
 from .pagecache import PageCache
+from .prefer import install_prefer
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
 from .standin import StandInStore
@@ -72,6 +74,8 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)
     _install_request_log(app, core)
+    install_faults(app, core.standin, profile)
+    install_prefer(app, profile)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     return app

@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..core import Core, SystemProfile
 from . import computed, extras, respond, router  # noqa: F401  (computed registers fields)
+from .access import rate_limit_error
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
 from .errors import envelope
@@ -35,4 +36,5 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    rate_limit_error=rate_limit_error,
 )
