@@ -12,7 +12,7 @@ from flask import Blueprint, current_app
 from flask.wrappers import Response
 
 from .admin_standin import register_standin
-from .bodies import int_arg, json_object
+from .bodies import json_object
 from .envelopes import json_response, slug_json
 from .errors import ApiError
 from .timefmt import iso_ms
@@ -60,18 +60,6 @@ def admin_blueprint(profile: Any) -> Blueprint:
             raise ApiError(400, "invalid_body", "'advance' must be a number of seconds >= 0.")
         _core().clock.advance(float(advance))
         return _clock_body()
-
-    @admin.get("/requests")
-    def requests_log() -> Response:
-        limit = int_arg("limit", code="invalid_body", default=100) or 100
-        if not 1 <= limit <= 1000:
-            raise ApiError(400, "invalid_body", "'limit' must be between 1 and 1000.")
-        rows = _core().requests.recent(limit)
-        for row in rows:
-            row["durationMs"] = row.pop("duration_ms")
-            row["remoteAddr"] = row.pop("remote_addr")
-            row["at"] = iso_ms(row["at"])
-        return json_response({"requests": rows}, 200)
 
     register_standin(admin, profile)
     if profile.register_admin is not None:

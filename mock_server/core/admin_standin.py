@@ -10,6 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app
 from flask.wrappers import Response
 
+from .admin_journal import register_journal
 from .bodies import json_object
 from .deviations import describe, find
 from .envelopes import json_response
@@ -22,9 +23,10 @@ def _core() -> Any:
 
 
 def register_standin(admin: Blueprint, profile: Any) -> None:
-    """Add the deviation and fault routes to the admin blueprint."""
+    """Add the deviation, fault and request journal routes to the admin blueprint."""
     _register_deviations(admin, profile)
     _register_faults(admin)
+    register_journal(admin)
 
 
 def _register_deviations(admin: Blueprint, profile: Any) -> None:

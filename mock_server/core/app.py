@@ -14,6 +14,8 @@ from .clock import Clock, StateStore
 from .config import Config
 from .errors import install_error_handlers
 from .faults import install_faults
+from .journal import entry as journal_entry
+from .masking import Masker
 from .pagecache import PageCache
 from .prefer import install_prefer
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
@@ -109,6 +111,8 @@ def _make_core(profile: Any, config: Config) -> Core:
 
 
 def _install_request_log(app: Flask, core: Core) -> None:
+    masker = Masker(core.profile.secret_fields)
+
     @app.before_request
     def _start_timer() -> None:
         g.apidouble_started = time.perf_counter()
@@ -117,16 +121,5 @@ def _install_request_log(app: Flask, core: Core) -> None:
     def _log(response: Response) -> Response:
         if request.blueprint == "apidouble_admin":
             return response  # the admin interface does not log itself
-        started = g.get("apidouble_started", time.perf_counter())
-        core.requests.record(
-            {
-                "at": core.clock.naive_now(),
-                "method": request.method,
-                "path": request.path,
-                "query": request.query_string.decode("latin-1"),
-                "status": response.status_code,
-                "duration_ms": round((time.perf_counter() - started) * 1000, 3),
-                "remote_addr": request.remote_addr,
-            }
-        )
+        core.requests.record(journal_entry(request, response, masker, core.clock.naive_now()))
         return response

@@ -33,3 +33,5 @@ class SystemProfile:
     #: seconds until reset -> the ApiError (with headers) the system's own rate limit raises;
     #: a 429 fault or ``Prefer: code=429`` answers with it
     rate_limit_error: Callable[[int], ApiError] | None = None
+    #: field names the request journal masks on top of the core's list (see .masking)
+    secret_fields: tuple[str, ...] = ()

@@ -1,0 +1,97 @@
+"""Masking secrets before the request journal stores them (they are never at rest).
+
+Masked: the ``Authorization`` and ``Proxy-Authorization`` credentials, cookie
+values (``Cookie``, ``Set-Cookie``), every header, query, form or JSON field
+whose name ends in ``token``, ``secret``, ``password`` or ``apikey`` (any
+case, ``_`` or ``-`` between words: ``Login_Token``, ``access_token``,
+``authToken``, ``client_secret``, ``x-api-key``, ...), ``rawKey``, the OAuth
+``code`` in query strings and forms, and Aliquora-style keys (``lk_...``)
+wherever they appear. A system adds names with ``SystemProfile.secret_fields``.
+
+The masks work on text, not parsed documents, so they also hold for a body
+cut short by the journal's size limit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+MASK = "****"
+#: name endings that mark a secret field (matched case-insensitively, ``_``/``-`` allowed)
+SECRET_ENDINGS = ("token", "secret", "password", "passwd", "api_key", "apikey", "raw_key",
+                  "rawkey", "credential", "credentials")
+#: exact names masked in query strings and form bodies only (too common in JSON)
+QUERY_ONLY = ("code", "key")
+KEY_PATTERN = re.compile(r"\blk_[A-Za-z0-9_\-]{6,}")
+CREDENTIAL_HEADERS = ("authorization", "proxy-authorization")
+COOKIE_HEADERS = ("cookie", "set-cookie")
+
+
+def mask(value: str) -> str:
+    """Keep a hint of what the value was (its first four characters), never the value."""
+    return value[:4] + MASK if len(value) >= 12 else MASK
+
+
+def _name_pattern(extra: Iterable[str]) -> str:
+    endings = [re.escape(e).replace("_", "[_-]?") for e in (*SECRET_ENDINGS, *extra)]
+    return r"[A-Za-z0-9_\-\.\[\]]*(?:" + "|".join(endings) + ")"
+
+
+class Masker:
+    """The masks for one system (the core's names plus its ``secret_fields``)."""
+
+    def __init__(self, extra: Iterable[str] = ()) -> None:
+        names = _name_pattern(extra)
+        self._json = re.compile(rf'("{names}"\s*:\s*")([^"\\]*(?:\\.[^"\\]*)*)', re.I)
+        query_names = rf"(?:{names}|{'|'.join(QUERY_ONLY)})"
+        self._pairs = re.compile(rf"((?:^|[?&;\s]){query_names}=)([^&;\s\"']*)", re.I)
+        self._header = re.compile(rf"^{names}$", re.I)
+        # cheap substring tests first: most bodies hold no secret-looking name at all
+        self._stems = tuple({e.replace("_", "")[:5].lower() for e in (*SECRET_ENDINGS, *extra)}
+                            | {"api_", "api-", "raw_", "raw-"})
+
+    def text(self, value: str) -> str:
+        """A body, path or query string with every secret masked."""
+        if not value:
+            return value
+        if "lk_" in value:
+            value = KEY_PATTERN.sub(lambda m: mask(m.group(0)), value)
+        lowered = value.lower()
+        if any(stem in lowered for stem in self._stems):
+            value = self._json.sub(lambda m: m.group(1) + mask(m.group(2)), value)
+        if "=" in value and (any(stem in lowered for stem in self._stems)
+                             or any(name + "=" in lowered for name in QUERY_ONLY)):
+            value = self._pairs.sub(lambda m: m.group(1) + mask(m.group(2)), value)
+        return value
+
+    def headers(self, items: Iterable[tuple[str, str]]) -> dict[str, str]:
+        """Headers as one object (repeated names joined by ``, ``), secrets masked."""
+        out: dict[str, str] = {}
+        for name, value in items:
+            masked = self.header(name, value)
+            out[name] = f"{out[name]}, {masked}" if name in out else masked
+        return out
+
+    def header(self, name: str, value: str) -> str:
+        lower = name.lower()
+        if lower in CREDENTIAL_HEADERS:
+            scheme, _, credential = value.partition(" ")
+            return f"{scheme} {mask(credential)}" if credential else mask(value)
+        if lower in COOKIE_HEADERS:
+            return _mask_cookies(value)
+        if self._header.match(name):
+            return mask(value)
+        return self.text(value)
+
+
+def _mask_cookies(value: str) -> str:
+    """``a=1; b=2`` -> ``a=****; b=****``; Set-Cookie attributes after the first pair stay."""
+    parts = value.split(";")
+    masked = []
+    for index, part in enumerate(parts):
+        name, sep, cookie = part.partition("=")
+        is_pair = index == 0 or name.strip().lower() not in (
+            "path", "domain", "expires", "max-age", "samesite", "secure", "httponly")
+        masked.append(f"{name}={mask(cookie)}" if sep and is_pair else part)
+    return ";".join(masked)
