@@ -78,8 +78,8 @@ def authenticate() -> None:
 def _limit(key_id: int) -> None:
     core = current_core()
     now = core.clock.timestamp()
-    limits = [ALL_ENDPOINTS]
-    if request.endpoint == "aliquora_api.instrument_upload":
+    limits = [] if deviation_on("AQ-27") else [ALL_ENDPOINTS]
+    if request.endpoint == "aliquora_api.instrument_upload" and not deviation_on("AQ-28"):
         limits.append(INSTRUMENT_UPLOADS)
     for limit in limits:
         decision = core.limiter.check(limit, str(key_id), now)

@@ -10,6 +10,7 @@ from flask import current_app
 from flask.wrappers import Response
 
 from ..core import ApiError, current_core
+from ..core.deviations import deviation_on
 from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
@@ -37,6 +38,8 @@ def discovery() -> Response:
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append({"method": method, "path": path})
     routes.sort(key=lambda route: (route["path"], route["method"]))
+    if deviation_on("AQ-01"):
+        routes = routes[:-1]
     return ok({"name": "Aliquora API", "version": "v1", "routes": routes})
 
 
@@ -44,7 +47,8 @@ def discovery() -> Response:
 def whoami() -> Response:
     who = caller()
     return ok({"ok": True, "organizationId": who.organization_id, "keyId": who.key_id,
-               "userId": who.user_id, "version": "v1"})
+               "userId": who.user_id,
+               "version": "1" if deviation_on("AQ-07") else "v1"})
 
 
 def _list(table_name: str, fields: dict[str, str]) -> dict[str, Any]:

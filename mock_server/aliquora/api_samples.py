@@ -11,6 +11,7 @@ from flask.wrappers import Response
 from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
+from ..core.deviations import deviation_on
 from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
@@ -114,7 +115,7 @@ def _insert_sample(connection: Connection, body: dict, project: Any, now: dateti
         created_at=now, updated_at=now,
     )).inserted_primary_key[0]
     connection.execute(samples.update().where(samples.c.id == sample_id).values(
-        tracking_id=f"S-{now.year}-{sample_id:06d}",
+        tracking_id=f"S{sample_id}" if deviation_on("AQ-11") else f"S-{now.year}-{sample_id:06d}",
         sample_identifier=_composite_identifier(project, body.get("plantLocation"), sample_id),
     ))
     return int(sample_id)

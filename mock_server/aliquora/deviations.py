@@ -9,9 +9,17 @@ from __future__ import annotations
 from ..core.deviations import Deviation
 
 DEVIATIONS: tuple[Deviation, ...] = (
+    Deviation("AQ-01", "discovery leaves out one of the routes the server serves"),
     Deviation("AQ-02", "401 answers carry no WWW-Authenticate header"),
     Deviation("AQ-03", "keys of organisations whose plan lacks API access are let in"),
+    Deviation("AQ-07", "whoami says version \"1\" instead of \"v1\""),
+    Deviation("AQ-08", "a key reads and changes another organisation's records by id"),
+    Deviation("AQ-11", "new samples get tracking ids like S1234, not S-YYYY-NNNNNN"),
+    Deviation("AQ-12", "an unknown reference in a body is 404 not_found, not 400 "
+                       "invalid_reference"),
     Deviation("AQ-21", "a verified result can still be edited: the lock is gone"),
     Deviation("AQ-26", "lists come oldest first within each page"),
+    Deviation("AQ-27", "no per-key request limit: never a 429"),
+    Deviation("AQ-28", "no separate instrument upload limit"),
     Deviation("AQ-29", "malformed JSON in a body crashes the server: 500 instead of 400"),
 )

@@ -71,11 +71,9 @@ def page(connection: Connection, query: sa.Select, table: sa.Table, serialize: A
 
 def owned(connection: Connection, table: sa.Table, record_id: int, what: str) -> Any:
     """The caller's record, or 404: another tenant's record looks like no record (AQ-08)."""
-    row = connection.execute(
-        sa.select(table).where(
-            table.c.id == record_id, table.c.organization_id == caller().organization_id
-        )
-    ).first()
+    mine = sa.true() if deviation_on("AQ-08") else (
+        table.c.organization_id == caller().organization_id)
+    row = connection.execute(sa.select(table).where(table.c.id == record_id, mine)).first()
     if row is None:
         raise ApiError(404, "not_found", f"{what} {record_id} was not found.")
     return row
@@ -104,9 +102,10 @@ def require_references(connection: Connection, references: dict[str, tuple[str, 
         )
         missing = sorted(wanted - found)
         if missing:
+            wrong = deviation_on("AQ-12")
             raise ApiError(
-                400,
-                "invalid_reference",
+                404 if wrong else 400,
+                "not_found" if wrong else "invalid_reference",
                 f"{field} refers to {', '.join(map(str, missing))}, which does not exist "
                 "in your organization.",
             )
