@@ -14,9 +14,13 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation("AQ-03", "keys of organisations whose plan lacks API access are let in"),
     Deviation("AQ-07", "whoami says version \"1\" instead of \"v1\""),
     Deviation("AQ-08", "a key reads and changes another organisation's records by id"),
+    Deviation("AQ-09", "the sample list ignores its status filter"),
+    Deviation("AQ-10", "a sample is returned without its scheduled tests"),
     Deviation("AQ-11", "new samples get tracking ids like S1234, not S-YYYY-NNNNNN"),
     Deviation("AQ-12", "an unknown reference in a body is 404 not_found, not 400 "
                        "invalid_reference"),
+    Deviation("AQ-13", "composite-identifier projects accept samples without plantLocation"),
+    Deviation("AQ-17", "receiving several samples receives only the first listed"),
     Deviation("AQ-21", "a verified result can still be edited: the lock is gone"),
     Deviation("AQ-26", "lists come oldest first within each page"),
     Deviation("AQ-27", "no per-key request limit: never a 429"),
