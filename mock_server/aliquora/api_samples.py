@@ -278,7 +278,7 @@ def report_sample(raw_id: str) -> Response:
         if row.reported_at is None:
             tests, checks = _tests_and_checks(connection, sample_id)
             gates = qc_gates(tests, checks)
-            if not all(gate.passed for gate in gates):
+            if not all(gate.passed for gate in gates) and not deviation_on("AQ-18"):
                 failed = ", ".join(gate.name for gate in gates if not gate.passed)
                 raise ApiError(409, "qc_failed", f"QC gates not satisfied: {failed}.",
                                gates=[gate.as_json() for gate in gates])
