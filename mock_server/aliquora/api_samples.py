@@ -198,8 +198,9 @@ def _tests_and_checks(connection: Connection, sample_id: int) -> tuple[list, lis
 def update_sample(raw_id: str) -> Response:
     sample_id = parse_id(raw_id)
     body = validated("SampleUpdate")
+    moves_status = deviation_on("AQ-15") and "status" in body
     for field in READ_ONLY_FIELDS:
-        if field in body:
+        if field in body and not (moves_status and field == "status"):
             raise ApiError(400, "invalid_body", f"'{field}' cannot be changed here"
                            + (": use PATCH /samples/:id/status." if field == "status" else "."))
     core = current_core()
@@ -210,6 +211,8 @@ def update_sample(raw_id: str) -> Response:
             "storageLocationId": ("storage_locations", body.get("storageLocationId"))})
         values = _sample_changes(connection, row, body)
         values["updated_at"] = core.clock.naive_now()
+        if moves_status:
+            values["status"] = body["status"]
         connection.execute(samples.update().where(samples.c.id == sample_id).values(**values))
         return ok(sample_detail(connection, owned(connection, samples, sample_id, "Sample")))
 
