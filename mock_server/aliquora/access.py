@@ -66,7 +66,7 @@ def authenticate() -> None:
     if row is not None:
         core.clock.remember(row.clock_offset)
         core.pages.remember(row.generation)
-    if row is None or row.revoked_at is not None:
+    if row is None or (row.revoked_at is not None and not deviation_on("AQ-05")):
         raise unauthorized("Invalid or revoked API key.")
     if row.plan != "api" and not deviation_on("AQ-03"):
         raise unauthorized("Your organization's plan does not include API access.")

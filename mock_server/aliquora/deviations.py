@@ -12,6 +12,8 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation("AQ-01", "discovery leaves out one of the routes the server serves"),
     Deviation("AQ-02", "401 answers carry no WWW-Authenticate header"),
     Deviation("AQ-03", "keys of organisations whose plan lacks API access are let in"),
+    Deviation("AQ-04", "new keys are masked as lk_ + 12 characters, not 8"),
+    Deviation("AQ-05", "a revoked key keeps working"),
     Deviation("AQ-07", "whoami says version \"1\" instead of \"v1\""),
     Deviation("AQ-08", "a key reads and changes another organisation's records by id"),
     Deviation("AQ-09", "the sample list ignores its status filter"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..core.deviations import deviation_on
 from ..core.hashing import derive_secret, hash_secret, random_secret
 
 PREFIX = "lk_"
@@ -19,7 +20,7 @@ def new_key() -> str:
 
 def masked(raw: str) -> str:
     """``lk_`` + 8 characters + ``...``: all that is ever shown after creation."""
-    return raw[: len(PREFIX) + 8] + "..."
+    return raw[: len(PREFIX) + (12 if deviation_on("AQ-04") else 8)] + "..."
 
 
 def stored_fields(raw: str) -> dict[str, str]:
