@@ -151,6 +151,8 @@ def _check_allowance(connection: Connection, now: datetime) -> None:
     allowance = connection.execute(
         sa.select(orgs.c.monthly_sample_allowance).where(orgs.c.id == org_id)
     ).scalar_one()
+    if used > allowance and deviation_on("AQ-14"):
+        raise ApiError(403, "forbidden", f"Monthly allowance of {allowance} samples reached.")
     if used > allowance:
         raise ApiError(403, "plan_limit", f"Your plan's monthly allowance of {allowance} "
                        "samples has been reached.", limit_code="SAMPLE_LIMIT_EXCEEDED")
@@ -234,7 +236,7 @@ def _sample_changes(connection: Connection, row: Any, body: dict) -> dict[str, A
 @api.patch("/samples/<raw_id>/status")
 def change_status(raw_id: str) -> Response:
     sample_id = parse_id(raw_id)
-    body = validated("SampleStatusChange")
+    body = validated("SampleStatusChange", lowercase="status" if deviation_on("AQ-16") else None)
     core = current_core()
     samples = core.storage["samples"]
     with core.storage.begin() as connection:
@@ -300,4 +302,7 @@ def list_approvals(raw_id: str) -> dict[str, Any]:
     with storage.connect() as connection:
         owned(connection, storage["samples"], sample_id, "Sample")
         query = sa.select(records).where(records.c.sample_id == sample_id)
-        return page(connection, query, records, serializers.approval_record)
+        listed = page(connection, query, records, serializers.approval_record)
+        if deviation_on("AQ-19"):
+            return {"approvals": listed.pop("data"), **listed}
+        return listed

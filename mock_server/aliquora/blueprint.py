@@ -28,14 +28,19 @@ def make_validator() -> BodyValidator:
     return BodyValidator(load_spec("aliquora"))
 
 
-def validated(schema_name: str) -> dict[str, Any]:
-    """The JSON object body, checked against ``components/schemas/<schema_name>``."""
+def validated(schema_name: str, *, lowercase: str | None = None) -> dict[str, Any]:
+    """The JSON object body, checked against ``components/schemas/<schema_name>``.
+
+    ``lowercase`` names a string field folded to lower case first (a deviation's leniency).
+    """
     try:
         body = json_object()
     except ApiError:
         if deviation_on("AQ-29"):
             raise ApiError(500, "internal", "An unexpected error occurred.") from None
         raise
+    if lowercase is not None and isinstance(body.get(lowercase), str):
+        body[lowercase] = body[lowercase].lower()
     current_app.extensions["aliquora_validator"].validate(schema_name, body)
     return body
 

@@ -22,13 +22,18 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation("AQ-12", "an unknown reference in a body is 404 not_found, not 400 "
                        "invalid_reference"),
     Deviation("AQ-13", "composite-identifier projects accept samples without plantLocation"),
+    Deviation("AQ-14", "past the monthly allowance: 403 forbidden without code "
+                       "SAMPLE_LIMIT_EXCEEDED"),
     Deviation("AQ-15", "PATCH /samples/:id with a status changes the sample's status"),
+    Deviation("AQ-16", "status values are accepted in any letter case (\"RECEIVED\")"),
     Deviation("AQ-17", "receiving several samples receives only the first listed"),
     Deviation("AQ-18", "a sample is reported although its QC gate fails"),
+    Deviation("AQ-19", "the approvals list comes as {approvals: [...]}, not {data: [...]}"),
     Deviation("AQ-20", "the sample-test list ignores its status filter"),
     Deviation("AQ-21", "a verified result can still be edited: the lock is gone"),
     Deviation("AQ-22", "verifying answers 200 but leaves the result completed, unlocked"),
     Deviation("AQ-23", "bulk results change verified (locked) tests too"),
+    Deviation("AQ-25", "test definitions are listed without their unit"),
     Deviation("AQ-26", "lists come oldest first within each page"),
     Deviation("AQ-27", "no per-key request limit: never a 429"),
     Deviation("AQ-28", "no separate instrument upload limit"),
