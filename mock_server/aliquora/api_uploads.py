@@ -10,6 +10,7 @@ from flask.wrappers import Response
 from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
+from ..core.deviations import deviation_on
 from .access import caller
 from .api_results import enter_result
 from .blueprint import api, ok
@@ -33,7 +34,8 @@ def instrument_upload() -> Response:
         raise ApiError(400, "invalid_body", str(error)) from None
     with current_core().storage.begin() as connection:
         matches = [_match(connection, row) for row in rows]
-        written = 0 if dry_run else _write(connection, matches, threshold)
+        writes = not dry_run or deviation_on("AQ-24")
+        written = _write(connection, matches, threshold) if writes else 0
     for match in matches:
         if match["status"] == "matched" and match["confidence"] < threshold:
             match["status"] = "below_threshold"

@@ -33,6 +33,7 @@ DEVIATIONS: tuple[Deviation, ...] = (
     Deviation("AQ-21", "a verified result can still be edited: the lock is gone"),
     Deviation("AQ-22", "verifying answers 200 but leaves the result completed, unlocked"),
     Deviation("AQ-23", "bulk results change verified (locked) tests too"),
+    Deviation("AQ-24", "an instrument upload with dryRun=true writes its matches anyway"),
     Deviation("AQ-25", "test definitions are listed without their unit"),
     Deviation("AQ-26", "lists come oldest first within each page"),
     Deviation("AQ-27", "no per-key request limit: never a 429"),
