@@ -41,9 +41,12 @@ def install_faults(app: Flask, store: StandInStore, profile: Any) -> None:
 
     @app.before_request
     def _apply_fault() -> Response | None:
+        # Read first, for admin requests too: a later first read inside a view's open
+        # transaction would, on a single shared connection (in-memory SQLite), end it.
+        faults = store.snapshot().faults
         if request.path.startswith(ADMIN_PREFIX):
             return None
-        for fault in store.snapshot().faults:
+        for fault in faults:
             if _matches(fault.spec) and _fires(store, fault):
                 return _apply(fault, profile)
         return None

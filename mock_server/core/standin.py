@@ -67,6 +67,11 @@ class StandInStore:
             g.apidouble_standin = snapshot
         return snapshot
 
+    def suspend(self) -> None:
+        """Nothing is on for the rest of this request (a reset reseeds the true data)."""
+        if has_request_context():
+            g.apidouble_standin = EMPTY
+
     def forget(self) -> None:
         """Drop this request's cached snapshot (after an admin change)."""
         if has_request_context():
