@@ -34,6 +34,11 @@ def register_routes(app: Flask) -> None:
     app.extensions["aliquora_shapes"] = {"samples": Shape(samples, SAMPLE)}
     app.register_blueprint(api)
 
+def docs_authorization(core: Core) -> dict[str, str]:
+    """The docs page signs in with the first key whose plan includes the API."""
+    keys = [c["apiKey"] for c in credentials(core) if c["plan"] == "api"]
+    return {"bearerAuth": keys[0]} if keys else {}
+
 def banner(core: Core) -> list[str]:
     return [f"  {c['organizationName']} ({c['role']}, plan {c['plan']}): {c['apiKey']}"
             for c in credentials(core)]
@@ -48,4 +53,5 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    docs_authorization=docs_authorization,
 )
