@@ -27,6 +27,8 @@ class SystemProfile:
     register_admin: Callable[[Blueprint], None] | None = None
     #: called by ``serve`` to print what a user needs to start (base path relative)
     banner: Callable[[Core], list[str]] | None = None
+    #: the vendor's guide forbids cross-origin browser calls: ``serve --cors`` leaves it alone
+    cross_origin_forbidden: bool = False
     #: the OpenAPI document of this world, where it depends on the data (default:
     #: the packaged ``spec/<name>.yaml``)
     openapi_document: Callable[[Core], dict[str, Any]] | None = None
