@@ -9,8 +9,10 @@ from ..core import ApiError, Core, SystemProfile
 from ..core.envelopes import json_response, slug_json
 from ..core.shapes import Shape
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
+from .access import rate_limit_error
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
+from .deviations import DEVIATIONS
 from .seed import credentials, seed
 from .serializers import SAMPLE
 from .tables import define_tables
@@ -53,5 +55,10 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+<<<<<<< HEAD
     docs_authorization=docs_authorization,
+=======
+    deviations=DEVIATIONS,
+    rate_limit_error=rate_limit_error,
+>>>>>>> standin
 )

@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..core import Core, SystemProfile
 from . import computed, extras, respond, router  # noqa: F401  (computed registers fields)
+from .access import rate_limit_error
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
 from .errors import envelope
@@ -42,4 +43,5 @@ profile = SystemProfile(
     register_admin=register_admin,
     banner=banner,
     docs_authorization=docs_authorization,
+    rate_limit_error=rate_limit_error,
 )
