@@ -36,6 +36,11 @@ def register_routes(app: Flask) -> None:
     app.extensions["aliquora_shapes"] = {"samples": Shape(samples, SAMPLE)}
     app.register_blueprint(api)
 
+def docs_authorization(core: Core) -> dict[str, str]:
+    """The docs page signs in with the first key whose plan includes the API."""
+    keys = [c["apiKey"] for c in credentials(core) if c["plan"] == "api"]
+    return {"bearerAuth": keys[0]} if keys else {}
+
 def banner(core: Core) -> list[str]:
     return [f"  {c['organizationName']} ({c['role']}, plan {c['plan']}): {c['apiKey']}"
             for c in credentials(core)]
@@ -50,6 +55,7 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    docs_authorization=docs_authorization,
     deviations=DEVIATIONS,
     rate_limit_error=rate_limit_error,
 )

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app
 from flask.wrappers import Response
 
+from .admin_docs import register_docs
 from .admin_standin import register_standin
 from .bodies import json_object
 from .envelopes import json_response, slug_json
@@ -61,6 +62,7 @@ def admin_blueprint(profile: Any) -> Blueprint:
         _core().clock.advance(float(advance))
         return _clock_body()
 
+    register_docs(admin)
     register_standin(admin, profile)
     if profile.register_admin is not None:
         profile.register_admin(admin)

@@ -77,11 +77,21 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)
     _install_request_log(app, core)
+    if config.cors_origins and not profile.cross_origin_forbidden:
+        _allow_cross_origin(app, config.cors_origins)
     install_faults(app, core.standin, profile)
     install_prefer(app, profile)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     return app
+
+
+def _allow_cross_origin(app: Flask, origins: tuple[str, ...]) -> None:
+    """CORS for browser front-ends on the system's API; never on the admin interface."""
+    from flask_cors import CORS
+
+    CORS(app, resources={r"^/(?!__admin/).*": {"origins": list(origins)}},
+         expose_headers="*", max_age=600)
 
 
 def _make_core(profile: Any, config: Config) -> Core:
