@@ -117,6 +117,7 @@ def _install_request_log(app: Flask, core: Core) -> None:
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                 "remote_addr": request.remote_addr,
+                "subject": g.get("apidouble_log_subject"),
             }
         )
         return response

@@ -33,6 +33,8 @@ class RequestLog:
             sa.Column("status", sa.Integer, nullable=False),
             sa.Column("duration_ms", sa.Float, nullable=False),
             sa.Column("remote_addr", sa.String(64), nullable=True),
+            # who called, as the system names it (an AlisQI token's name), when it says
+            sa.Column("subject", sa.String(200), nullable=True),
         )
         self._buffer: list[dict[str, Any]] = []
         self._lock = threading.Lock()
