@@ -126,3 +126,31 @@ def check_indices(body: Any, values: list[float], limits: dict[str, Any], exact:
                   for index in _stats.indices(centre, sigma, lsl, usl) if index is not None]
     assert _stats.reported(body, candidates), \
         f"AS-07: the evaluation reports no Cp/Cpk/Pp/Ppk matching a recomputation {candidates}"
+
+
+@pytest.mark.rule("AS-07")
+def test_results_are_judged_by_the_version_in_force_at_their_date(
+        api: AlisQI, installation: Installation, target: Target) -> None:
+    """Our documented grouping: the current version's group holds exactly the results
+    dated since its start (older results belong to older versions)."""
+    target.need_mock("the grouping per specification version is our documented choice")
+    info = installation.need_set()
+    name = installation.need_field("number", "number_field")
+    if not info.index_field or not info.fields[info.index_field].options:
+        pytest.skip("not checkable: the set names no product (index) field")
+    product = info.fields[info.index_field].options[0]
+    current = json_of(api.get("getSpecificationVersion", setId=info.id, indexValue=product))
+    if not current:
+        pytest.skip(f"not checkable: {product} has no specification in force")
+    params = {"filter": json.dumps({info.index_field: product})}
+    groups = json_of(api.get("getSpecificationEvaluation", setId=info.id, fields=name,
+                             **params))
+    dates = [row.get("date") for row in api.results(info.id, limit=10_000, fields=f"date,{name}",
+                                                    **params) if _stats.numbers([row.get(name)])]
+    since = sum(1 for d in dates if d >= current[0]["startDateTime"])
+    mine = [g for g in groups if g["specificationVersion"] == current[0]["version"]]
+    assert sum(g["count"] for g in groups) == len(dates), \
+        "AS-07: the groups do not add up to the product's results"
+    assert [g["count"] for g in mine] == ([since] if since else []), \
+        f"AS-07: the current version's group holds {[g['count'] for g in mine]} results, " \
+        f"{since} are dated since it came into force"

@@ -153,6 +153,8 @@ def get_statistics() -> Response:
 
 @api.get("/getSpecificationEvaluation")
 def get_specification_evaluation() -> Response:
+    if deviation_on("AS-01"):
+        raise ApiError(404, "not_found", "Unknown API endpoint")
     definition = the_set("read")
     transactional(definition)
     names = number_fields(definition)
