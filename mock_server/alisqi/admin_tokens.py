@@ -56,13 +56,13 @@ def create_token() -> Response:
     name, user_id, whitelist = _fields(json_object())
     core = current_core()
     users, tokens = core.storage["users"], core.storage["tokens"]
-    raw = new_token()
+    raw, now = new_token(), core.clock.naive_now()
     with core.storage.begin() as connection:
         if connection.execute(sa.select(users.c.id).where(users.c.id == user_id)).first() is None:
             raise ApiError(400, "invalid_reference", f"No user {user_id}.")
         token_id = connection.execute(tokens.insert().values(
             user_id=user_id, name=name, token_hash=hash_secret(raw), token_prefix=masked(raw),
-            ip_whitelist=json.dumps(whitelist), created_at=core.clock.naive_now(),
+            ip_whitelist=json.dumps(whitelist), created_at=now,
         )).inserted_primary_key[0]
         row = connection.execute(sa.select(tokens).where(tokens.c.id == token_id)).one()
     return json_response({**token_json(row), "token": raw}, 201)
@@ -80,11 +80,11 @@ def revoke_token(raw_id: str) -> Response:
     if not raw_id.isascii() or not raw_id.isdigit() or len(raw_id) > 9:
         raise ApiError(400, "invalid_id", f"'{raw_id[:40]}' is not a token id.")
     core = current_core()
-    tokens = core.storage["tokens"]
+    tokens, now = core.storage["tokens"], core.clock.naive_now()
     with core.storage.begin() as connection:
         connection.execute(tokens.update().where(tokens.c.id == int(raw_id),
                                                  tokens.c.revoked_at.is_(None))
-                           .values(revoked_at=core.clock.naive_now()))
+                           .values(revoked_at=now))
         row = connection.execute(sa.select(tokens).where(tokens.c.id == int(raw_id))).first()
     if row is None:
         raise ApiError(404, "not_found", f"Token {raw_id} was not found.")

@@ -8,6 +8,7 @@ gives the current installation back as a section, tokens as their hashes.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -33,7 +34,7 @@ __all__ = ["DataError", "apply_data", "data_schema", "export_data"]
 
 def apply_data(core: Core, connection: Connection, section: dict[str, Any], mode: str) -> None:
     """Write a schema-valid section in the caller's transaction ("replace" or "extend")."""
-    now = core.clock.naive_now()
+    now = _now(core, connection)
     _settings(core, connection, section)
     _insert(core, connection, "menu_groups", [
         {"id": g["id"], "name": g["name"], "top_level_menu": g.get("topLevelMenu", "")}
@@ -45,6 +46,14 @@ def apply_data(core: Core, connection: Connection, section: dict[str, Any], mode
         _apply_token(core, connection, token, now, ["tokens", i])
     _apply_specs(core, connection, section.get("specifications", []))
     _apply_results(core, connection, section.get("results", []), now)
+
+
+def _now(core: Core, connection: Connection) -> datetime:
+    """The clock read through the caller's connection: another connection could roll the
+    caller's transaction back where the pool shares one (SQLite in memory)."""
+    stored = connection.execute(sa.select(core.clock.offset_column())).scalar()
+    moment = datetime.fromtimestamp(core.clock.real_time() + float(stored or 0), UTC)
+    return moment.replace(tzinfo=None, microsecond=0)
 
 
 def _insert(core: Core, connection: Connection, table: str, rows: list[dict[str, Any]],

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -50,3 +53,41 @@ def api(app: Flask, credentials: list[dict[str, Any]]) -> Api:
 def reader(app: Flask, credentials: list[dict[str, Any]]) -> Api:
     """The dashboards user: read-only."""
     return Api(app.test_client(), token_of(credentials, "demo-dashboards"))
+
+
+# --- a second, different installation (tests/alisqi/second_installation.yaml) --------------
+
+SECOND = Path(__file__).with_name("second_installation.yaml")
+
+
+def second_document() -> dict[str, Any]:
+    data = yaml.safe_load(SECOND.read_text(encoding="utf-8"))
+    rng = random.Random(7)
+    results = data["alisqi"]["results"]
+    for i in range(120):
+        day = 1 + i % 28
+        month = 1 + (i * 11) // 120
+        results.append({"setId": 10, "values": {
+            "date": f"2025-{month:02d}-{day:02d} 06:{i % 60:02d}:00",
+            "grade_": "A" if i % 3 else "B", "tanker_": f"T{i:04d}",
+            "fat_": round(rng.gauss(4.2, 0.15), 2), "scc_": rng.randint(80, 300),
+            "ok_": True}})
+    return data
+
+
+def second_section_data() -> dict[str, Any]:
+    return dict(second_document()["alisqi"])
+
+
+@pytest.fixture()
+def second_section() -> dict[str, Any]:
+    """A fresh copy of the second installation's section, results included."""
+    return second_section_data()
+
+
+@pytest.fixture()
+def second_document_path(tmp_path: Path) -> Path:
+    """The whole data file (envelope and generated results) written to a file."""
+    path = tmp_path / "dairy.yaml"
+    path.write_text(yaml.safe_dump(second_document()), encoding="utf-8")
+    return path
