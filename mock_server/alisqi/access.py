@@ -81,9 +81,18 @@ def authenticate() -> None:
 
 
 def _token_row(connection: sa.Connection, raw: str) -> sa.Row | None:
-    tokens = current_core().storage["tokens"]
-    return connection.execute(sa.select(tokens).where(
-        tokens.c.token_hash == hash_secret(raw))).first()
+    """The token; its query also fetches the clock offset and the data generation, so the
+    page cache and the clock need no query of their own in this request."""
+    core = current_core()
+    tokens = core.storage["tokens"]
+    row = connection.execute(sa.select(
+        tokens, core.clock.offset_column().label("clock_offset"),
+        core.pages.generation_column().label("generation"),
+    ).where(tokens.c.token_hash == hash_secret(raw))).first()
+    if row is not None:
+        core.clock.remember(row.clock_offset)
+        core.pages.remember(row.generation)
+    return row
 
 
 def _permissions(connection: sa.Connection, user_id: int) -> dict[int, str]:
