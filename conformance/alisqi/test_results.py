@@ -57,8 +57,8 @@ def test_offset_pages_follow_each_other(api: AlisQI, installation: Installation)
 @pytest.mark.rule("AS-04")
 def test_sort_by_date_both_ways(api: AlisQI, installation: Installation) -> None:
     info = installation.need_set()
-    newest = [r.get("date") for r in api.results(info.id, limit=20)]
-    oldest = [r.get("date") for r in api.results(info.id, limit=20, sort="date:asc")]
+    newest = [str(r.get("date")) for r in api.results(info.id, limit=20)]
+    oldest = [str(r.get("date")) for r in api.results(info.id, limit=20, sort="date:asc")]
     assert newest == sorted(newest, reverse=True), "AS-04: default order is not date:desc"
     assert oldest == sorted(oldest), "AS-04: sort=date:asc is not oldest first"
 

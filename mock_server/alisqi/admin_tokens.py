@@ -63,7 +63,7 @@ def create_token() -> Response:
         token_id = connection.execute(tokens.insert().values(
             user_id=user_id, name=name, token_hash=hash_secret(raw), token_prefix=masked(raw),
             ip_whitelist=json.dumps(whitelist), created_at=now,
-        )).inserted_primary_key[0]
+        )).inserted_primary_key[0]  # type: ignore[index]
         row = connection.execute(sa.select(tokens).where(tokens.c.id == token_id)).one()
     return json_response({**token_json(row), "token": raw}, 201)
 

@@ -107,7 +107,7 @@ class Store:
         self.check_required(values)
         new_id = self.connection.execute(self.results.insert().values(
             set_id=self.definition.id, date=date or self.now, values=json.dumps(values),
-            modified_at=self.now)).inserted_primary_key[0]
+            modified_at=self.now)).inserted_primary_key[0]  # type: ignore[index]
         if key is not None:
             self.keys[_hashable(key)] = new_id
         self.written = True

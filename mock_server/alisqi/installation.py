@@ -84,14 +84,14 @@ def _apply_set(core: Core, connection: Connection, doc: dict[str, Any], now: Any
         raise DataError([*path, "indexField"], f"no field {index!r} in this set")
     _insert(core, connection, "sets", [{
         "id": doc["id"], "name": doc["name"], "kind": doc["type"], "group_id": doc["groupId"],
-        "index_field": index, "revision": 0, "modified_at": now}], path[0])
+        "index_field": index, "revision": 0, "modified_at": now}], str(path[0]))
     fields, options = core.storage["fields"], core.storage["options"]
     for position, f in enumerate(doc["fields"]):
         field_id = connection.execute(fields.insert().values(
             set_id=doc["id"], position=position, name=f["name"], label=f.get("label", f["name"]),
             type=f["type"], required=f.get("required", False), active=f.get("active", True),
             decimals=f.get("decimals"), unit=f.get("unit"), list_id=f.get("listId"),
-        )).inserted_primary_key[0]
+        )).inserted_primary_key[0]  # type: ignore[index]
         if f.get("options"):
             connection.execute(options.insert(), [
                 {"field_id": field_id, "option_id": o["id"], "label": o["label"]}
