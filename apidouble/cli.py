@@ -29,6 +29,18 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--redis", metavar="URL", help="share rate windows through Redis")
     serve.add_argument("--time-zone", default=None,
                        help="server time zone for systems that have one")
+    serve.add_argument("--tls", action="store_true",
+                       help="serve HTTPS with a certificate for localhost signed by a local CA "
+                            "kept in the data directory (printed with how to trust it)")
+    serve.add_argument("--tls-name", action="append", default=[], metavar="HOST",
+                       help="another host name for the --tls certificate, e.g. the vendor's "
+                            "host a client hard-codes (repeatable)")
+    serve.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate "
+                       "(and chain) instead of a local one; needs --tls-key")
+    serve.add_argument("--tls-key", metavar="PEM", help="the private key of --tls-cert")
+    serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
+                       help="let a browser front-end at ORIGIN call the API ('*' for any; "
+                            "repeatable); not for systems whose guides forbid it (qses)")
 
 
 def _check_parser(commands: argparse._SubParsersAction) -> None:

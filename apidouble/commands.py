@@ -8,7 +8,7 @@ from importlib import resources
 
 import yaml
 
-from apidouble.mock_server.core.config import Config
+from apidouble.mock_server.core.config import Config, default_data_dir
 from apidouble.mock_server.serve import (
     ServeOptions,
     prepare_elsewhere,
@@ -16,6 +16,7 @@ from apidouble.mock_server.serve import (
     run_gunicorn,
 )
 from apidouble.mock_server.systems import SYSTEMS
+from apidouble.mock_server.tls import TlsFiles, given_certificate, local_certificate
 
 
 def serve(args: argparse.Namespace) -> int:
@@ -33,14 +34,33 @@ def serve(args: argparse.Namespace) -> int:
         extra["seed"] = args.seed
     config = Config(db_url=args.db, rate_limits=not args.no_rate_limits,
                     page_cache=not args.no_page_cache,
-                    redis_url=args.redis, **extra)
-    options = ServeOptions(systems, args.root, config)
+                    redis_url=args.redis, cors_origins=tuple(args.cors), **extra)
+    try:
+        tls = tls_files(args)
+    except ValueError as error:
+        print(f"apidouble: {error}", file=sys.stderr)
+        return 2
+    options = ServeOptions(systems, args.root, config,
+                           str(tls.cert) if tls else None, str(tls.key) if tls else None)
+    if tls is not None:
+        print("\n".join(tls.trust_hint()), flush=True)
     if prepare_elsewhere(options, args.host, args.port) != 0:
         print("apidouble: preparing the databases failed", file=sys.stderr)
         return 1
     runner = run_granian if args.server == "granian" else run_gunicorn
     runner(options, args.host, args.port, args.workers)
     return 0
+
+
+def tls_files(args: argparse.Namespace) -> TlsFiles | None:
+    """The certificate ``serve`` should use, or None for plain HTTP."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ValueError("--tls-cert and --tls-key go together")
+    if args.tls_cert:
+        return given_certificate(args.tls_cert, args.tls_key)
+    if args.tls or args.tls_name:
+        return local_certificate(default_data_dir() / "tls", tuple(args.tls_name))
+    return None
 
 
 def spec_text(system: str) -> str:

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .core.config import Config
@@ -33,15 +34,26 @@ class ServeOptions:
     systems: tuple[str, ...] = field(default_factory=lambda: tuple(SYSTEMS))
     root: bool = False
     config: Config = field(default_factory=Config)
+    #: HTTPS: the server certificate (with its chain) and key, PEM files
+    tls_cert: str | None = None
+    tls_key: str | None = None
+
+    @property
+    def scheme(self) -> str:
+        return "https" if self.tls_cert else "http"
 
     def to_env(self) -> str:
         return json.dumps({"systems": list(self.systems), "root": self.root,
-                           "config": asdict(self.config)})
+                           "config": asdict(self.config), "tls_cert": self.tls_cert,
+                           "tls_key": self.tls_key})
 
     @classmethod
     def from_env(cls, text: str) -> ServeOptions:
         data = json.loads(text)
-        return cls(tuple(data["systems"]), data["root"], Config(**data["config"]))
+        config = data["config"]
+        config["cors_origins"] = tuple(config.get("cors_origins", ()))
+        return cls(tuple(data["systems"]), data["root"], Config(**config),
+                   data.get("tls_cert"), data.get("tls_key"))
 
 
 def combined_app(options: ServeOptions) -> Any:
@@ -102,16 +114,19 @@ def prepare_elsewhere(options: ServeOptions, host: str, port: int) -> int:
 def describe(options: ServeOptions, host: str, port: int, cores: list[tuple[str, Core]]) -> str:
     lines = []
     for name, core in cores:
-        base = f"http://{host}:{port}" + ("" if options.root else f"/{name}")
+        base = f"{options.scheme}://{host}:{port}" + ("" if options.root else f"/{name}")
         lines.append(f"{profile(name).title}: {base}   (admin: {base}/__admin/)")
         if core.profile.banner is not None:
             lines.extend(core.profile.banner(core))
     return "\n".join(lines)
 
 
-def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
+def gunicorn_settings(host: str, port: int, workers: int,
+                      tls: tuple[str, str] | None = None) -> dict[str, Any]:
     """How ``serve`` runs gunicorn (the benchmark's bare app uses the very same)."""
+    certificate = {"certfile": tls[0], "keyfile": tls[1]} if tls else {}
     return {
+        **certificate,
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
@@ -123,13 +138,14 @@ def gunicorn_settings(host: str, port: int, workers: int) -> dict[str, Any]:
     }
 
 
-def run_wsgi_with_gunicorn(load: Callable[[], Any], host: str, port: int, workers: int) -> None:
+def run_wsgi_with_gunicorn(load: Callable[[], Any], host: str, port: int, workers: int,
+                           tls: tuple[str, str] | None = None) -> None:
     """Run gunicorn in this process; each worker builds its app with ``load()``."""
     from gunicorn.app.base import BaseApplication
 
     class Application(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
-            for name, value in gunicorn_settings(host, port, workers).items():
+            for name, value in gunicorn_settings(host, port, workers, tls).items():
                 self.cfg.set(name, value)
 
         def load(self) -> Any:
@@ -138,8 +154,13 @@ def run_wsgi_with_gunicorn(load: Callable[[], Any], host: str, port: int, worker
     Application().run()
 
 
+def _tls_pair(options: ServeOptions) -> tuple[str, str] | None:
+    return (options.tls_cert, options.tls_key) if options.tls_cert and options.tls_key else None
+
+
 def run_gunicorn(options: ServeOptions, host: str, port: int, workers: int) -> None:
-    run_wsgi_with_gunicorn(lambda: combined_app(options), host, port, workers)
+    run_wsgi_with_gunicorn(lambda: combined_app(options), host, port, workers,
+                           _tls_pair(options))
 
 
 def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> None:
@@ -147,6 +168,9 @@ def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> No
     from granian.constants import Interfaces
 
     os.environ[ENV_VAR] = options.to_env()
+    tls = _tls_pair(options)
+    certificate: dict[str, Any] = (
+        {"ssl_cert": Path(tls[0]), "ssl_key": Path(tls[1])} if tls else {})
     Granian(
         "apidouble.mock_server.serve:wsgi_from_env",
         address=host,
@@ -155,6 +179,7 @@ def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> No
         workers=workers,
         factory=True,
         log_access=False,
+        **certificate,
     ).serve()
 
 

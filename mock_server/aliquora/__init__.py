@@ -9,8 +9,10 @@ from ..core import ApiError, Core, SystemProfile
 from ..core.envelopes import json_response, slug_json
 from ..core.shapes import Shape
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
+from .access import rate_limit_error
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
+from .deviations import DEVIATIONS
 from .seed import credentials, seed
 from .serializers import SAMPLE
 from .tables import define_tables
@@ -34,6 +36,11 @@ def register_routes(app: Flask) -> None:
     app.extensions["aliquora_shapes"] = {"samples": Shape(samples, SAMPLE)}
     app.register_blueprint(api)
 
+def docs_authorization(core: Core) -> dict[str, str]:
+    """The docs page signs in with the first key whose plan includes the API."""
+    keys = [c["apiKey"] for c in credentials(core) if c["plan"] == "api"]
+    return {"bearerAuth": keys[0]} if keys else {}
+
 def banner(core: Core) -> list[str]:
     return [f"  {c['organizationName']} ({c['role']}, plan {c['plan']}): {c['apiKey']}"
             for c in credentials(core)]
@@ -48,4 +55,10 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+<<<<<<< HEAD
+    docs_authorization=docs_authorization,
+=======
+    deviations=DEVIATIONS,
+    rate_limit_error=rate_limit_error,
+>>>>>>> standin
 )

@@ -10,6 +10,7 @@ from flask import current_app, g, request
 
 from ..core import ApiError, current_core
 from ..core.auth import bearer_token
+from ..core.deviations import deviation_on
 from ..core.hashing import hash_secret
 from ..core.ratelimit import Decision, RateLimit, Window
 
@@ -30,6 +31,8 @@ def caller() -> Caller:
 
 
 def unauthorized(message: str) -> ApiError:
+    if deviation_on("AQ-02"):
+        return ApiError(401, "unauthorized", message)
     return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -65,7 +68,7 @@ def authenticate() -> None:
         core.pages.remember(row.generation)
     if row is None or row.revoked_at is not None:
         raise unauthorized("Invalid or revoked API key.")
-    if row.plan != "api":
+    if row.plan != "api" and not deviation_on("AQ-03"):
         raise unauthorized("Your organization's plan does not include API access.")
     g.aliquora_caller = Caller(row.id, row.organization_id, row.user_id)
     _limit(row.id)
@@ -85,12 +88,16 @@ def _limit(key_id: int) -> None:
 
 
 def _rate_limited(decision: Decision) -> ApiError:
-    window = decision.window
+    return rate_limit_error(decision.retry_after, decision.window)
+
+
+def rate_limit_error(retry_after: int, window: Window = ALL_ENDPOINTS.windows[0]) -> ApiError:
+    """The answer past a limit (AQ-27); also what a 429 fault answers."""
     return ApiError(
         429,
         "rate_limited",
         f"Too many requests. Limit is {window.limit}/{window.label} per API key.",
-        headers={"Retry-After": str(decision.retry_after)},
+        headers={"Retry-After": str(retry_after)},
     )
 
 

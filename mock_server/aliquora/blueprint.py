@@ -9,8 +9,9 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from ..core import current_core
+from ..core import ApiError, current_core
 from ..core.bodies import json_object
+from ..core.deviations import deviation_on
 from ..core.envelopes import json_response
 from ..core.validation import BodyValidator, load_spec
 from .access import authenticate, caller
@@ -29,7 +30,12 @@ def make_validator() -> BodyValidator:
 
 def validated(schema_name: str) -> dict[str, Any]:
     """The JSON object body, checked against ``components/schemas/<schema_name>``."""
-    body = json_object()
+    try:
+        body = json_object()
+    except ApiError:
+        if deviation_on("AQ-29"):
+            raise ApiError(500, "internal", "An unexpected error occurred.") from None
+        raise
     current_app.extensions["aliquora_validator"].validate(schema_name, body)
     return body
 

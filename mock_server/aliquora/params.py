@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
 from ..core.bodies import int_arg
+from ..core.deviations import deviation_on
 from ..core.pagination import cursor_page
 from ..core.timefmt import parse_iso, to_naive_utc
 from . import serializers
@@ -58,8 +59,11 @@ def page(connection: Connection, query: sa.Select, table: sa.Table, serialize: A
         raise ApiError(400, "invalid_body", f"'limit' must be between 1 and {MAX_LIMIT}.")
     cursor = id_filter("cursor")
     result = cursor_page(connection, query, table.c.id, limit=limit, cursor=cursor)
+    rows = list(result.rows)
+    if deviation_on("AQ-26"):
+        rows.reverse()
     return {
-        "data": [serialize(row) for row in result.rows],
+        "data": [serialize(row) for row in rows],
         "nextCursor": result.next_cursor,
         "hasMore": result.has_more,
     }

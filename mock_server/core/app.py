@@ -13,9 +13,12 @@ from .admin import admin_blueprint
 from .clock import Clock, StateStore
 from .config import Config
 from .errors import install_error_handlers
+from .faults import install_faults
 from .pagecache import PageCache
+from .prefer import install_prefer
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
+from .standin import StandInStore
 from .storage import Storage
 from .tokens import TokenStore
 
@@ -35,6 +38,7 @@ class Core:
     tokens: TokenStore
     requests: RequestLog
     pages: PageCache
+    standin: StandInStore  # deviations and faults (see .standin)
 
     def ensure_seeded(self) -> None:
         self.storage.create_all()
@@ -49,6 +53,7 @@ class Core:
             self.profile.seed(self, connection)
         self.limiter.clear()
         self.pages.clear()
+        self.standin.clear()
         self.clock.reset()
         self.state.set(SEEDED_KEY, str(self.config.seed))
 
@@ -69,9 +74,24 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)
     _install_request_log(app, core)
+<<<<<<< HEAD
+    if config.cors_origins and not profile.cross_origin_forbidden:
+        _allow_cross_origin(app, config.cors_origins)
+=======
+    install_faults(app, core.standin, profile)
+    install_prefer(app, profile)
+>>>>>>> standin
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     return app
+
+
+def _allow_cross_origin(app: Flask, origins: tuple[str, ...]) -> None:
+    """CORS for browser front-ends on the system's API; never on the admin interface."""
+    from flask_cors import CORS
+
+    CORS(app, resources={r"^/(?!__admin/).*": {"origins": list(origins)}},
+         expose_headers="*", max_age=600)
 
 
 def _make_core(profile: Any, config: Config) -> Core:
@@ -85,6 +105,8 @@ def _make_core(profile: Any, config: Config) -> Core:
     )
     pages = PageCache(state.table, enabled=config.page_cache)
     storage.on_write = pages.bump
+    standin = StandInStore(storage)
+    pages.bypass = lambda: bool(standin.snapshot().deviations)
     return Core(
         profile=profile,
         config=config,
@@ -95,6 +117,7 @@ def _make_core(profile: Any, config: Config) -> Core:
         tokens=TokenStore(storage, clock),
         requests=RequestLog(storage),
         pages=pages,
+        standin=standin,
     )
 
 

@@ -32,6 +32,8 @@ class Config:
     time_zone: str | None = None  # None: the system's own default zone
     seed_on_start: bool = True
     max_body_bytes: int = 10 * 1024 * 1024
+    #: origins allowed to call the API from a browser (``serve --cors``); ``*`` for any
+    cors_origins: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
 
     def database_url(self, system: str) -> str:

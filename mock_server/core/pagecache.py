@@ -30,6 +30,8 @@ class PageCache:
         self.enabled = enabled
         self._entries: OrderedDict[Hashable, tuple[str, bytes]] = OrderedDict()
         self._lock = Lock()
+        #: True while answers may differ from the data alone (a deviation is on): no caching
+        self.bypass: Callable[[], bool] = lambda: False
 
     # --- the generation ----------------------------------------------------------------
     def generation_column(self) -> sa.ScalarSelect:
@@ -54,7 +56,7 @@ class PageCache:
     def fetch(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
         """The cached body for ``key`` under the current generation, else ``build()``."""
         generation = g.get("apidouble_generation") if has_request_context() else None
-        if not self.enabled or generation is None:
+        if not self.enabled or generation is None or self.bypass():
             return build()
         with self._lock:
             entry = self._entries.get(key)

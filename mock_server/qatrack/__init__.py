@@ -6,6 +6,7 @@ from flask import Flask
 
 from ..core import Core, SystemProfile
 from . import computed, extras, respond, router  # noqa: F401  (computed registers fields)
+from .access import rate_limit_error
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
 from .errors import envelope
@@ -25,6 +26,12 @@ def banner(core: Core) -> list[str]:
             for c in credentials(core)]
 
 
+def docs_authorization(core: Core) -> dict[str, str]:
+    """The docs page sends DRF's ``Token <key>`` of the first user who may perform QA."""
+    tokens = [c["token"] for c in credentials(core) if c.get("can_perform") and c.get("token")]
+    return {"tokenAuth": f"Token {tokens[0]}"} if tokens else {}
+
+
 profile = SystemProfile(
     name="qatrack",
     title="QATrack+",
@@ -35,4 +42,6 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    docs_authorization=docs_authorization,
+    rate_limit_error=rate_limit_error,
 )

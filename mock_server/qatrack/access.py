@@ -89,8 +89,12 @@ def throttle(user: User, limit: RateLimit) -> None:
     decision = core.limiter.check(limit, str(user.id), core.clock.timestamp())
     if decision is None or decision.allowed:
         return
-    wait = max(1, math.ceil(decision.reset_after))
+    raise rate_limit_error(max(1, math.ceil(decision.reset_after)))
+
+
+def rate_limit_error(wait: int) -> ApiError:
+    """DRF's throttled answer; also what a 429 fault answers."""
     unit = "second" if wait == 1 else "seconds"
-    raise ApiError(429, "rate_limited",
-                   f"Request was throttled. Expected available in {wait} {unit}.",
-                   headers={"Retry-After": str(wait)})
+    return ApiError(429, "rate_limited",
+                    f"Request was throttled. Expected available in {wait} {unit}.",
+                    headers={"Retry-After": str(wait)})
