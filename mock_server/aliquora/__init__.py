@@ -55,10 +55,7 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
-<<<<<<< HEAD
     docs_authorization=docs_authorization,
-=======
     deviations=DEVIATIONS,
     rate_limit_error=rate_limit_error,
->>>>>>> standin
 )

@@ -70,4 +70,6 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    deviations=DEVIATIONS,
+    rate_limit_error=rate_limit_error,
 )

@@ -109,7 +109,7 @@ def _count(limit: int, subject: str) -> None:
     policy = RateLimit(f"alisqi-{limit}", (Window(limit, 60, "minute"),))
     decision = core.limiter.check(policy, subject, core.clock.timestamp())
     g.alisqi_rate = (limit, decision)
-    if decision is not None and not decision.allowed and not deviation_on("AS-12"):
+    if decision is not None and not decision.allowed and not deviation_on("AS-12", "default"):
         raise rate_limited(decision.retry_after)
 
 

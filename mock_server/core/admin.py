@@ -11,11 +11,8 @@ from typing import Any
 from flask import Blueprint, current_app
 from flask.wrappers import Response
 
-<<<<<<< HEAD
 from .admin_docs import register_docs
-=======
 from .admin_standin import register_standin
->>>>>>> standin
 from .bodies import int_arg, json_object
 from .envelopes import json_response, slug_json
 from .errors import ApiError
@@ -77,11 +74,8 @@ def admin_blueprint(profile: Any) -> Blueprint:
             row["at"] = iso_ms(row["at"])
         return json_response({"requests": rows}, 200)
 
-<<<<<<< HEAD
     register_docs(admin)
-=======
     register_standin(admin, profile)
->>>>>>> standin
     if profile.register_admin is not None:
         profile.register_admin(admin)
     return admin

@@ -74,13 +74,10 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)
     _install_request_log(app, core)
-<<<<<<< HEAD
     if config.cors_origins and not profile.cross_origin_forbidden:
         _allow_cross_origin(app, config.cors_origins)
-=======
     install_faults(app, core.standin, profile)
     install_prefer(app, profile)
->>>>>>> standin
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     return app

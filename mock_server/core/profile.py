@@ -28,7 +28,6 @@ class SystemProfile:
     register_admin: Callable[[Blueprint], None] | None = None
     #: called by ``serve`` to print what a user needs to start (base path relative)
     banner: Callable[[Core], list[str]] | None = None
-<<<<<<< HEAD
     #: the vendor's guide forbids cross-origin browser calls: ``serve --cors`` leaves it alone
     cross_origin_forbidden: bool = False
     #: the OpenAPI document of this world, where it depends on the data (default:
@@ -36,10 +35,8 @@ class SystemProfile:
     openapi_document: Callable[[Core], dict[str, Any]] | None = None
     #: security scheme name -> demo credential value, to pre-authorise the docs page
     docs_authorization: Callable[[Core], dict[str, str]] | None = None
-=======
     #: every documented rule the mock can be told to break (``/__admin/deviations``)
     deviations: tuple[Deviation, ...] = ()
     #: seconds until reset -> the ApiError (with headers) the system's own rate limit raises;
     #: a 429 fault or ``Prefer: code=429`` answers with it
     rate_limit_error: Callable[[int], ApiError] | None = None
->>>>>>> standin

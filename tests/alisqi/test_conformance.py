@@ -53,9 +53,10 @@ SAMPLED = [d for d in DEVIATIONS if d.rule in ("AS-02", "AS-06", "AS-08")
 
 @pytest.mark.parametrize("deviation", SAMPLED, ids=[f"{d.rule}-{d.variant}" for d in SAMPLED])
 def test_a_deviation_fails_naming_its_rule(tmp_path: Path, deviation: Any) -> None:
-    """Until the shared deviations land, the in-process switch stands in for the admin call."""
     app = mock_app(tmp_path)
-    app.extensions["apidouble_deviations"] = {(deviation.rule, deviation.variant)}
+    switched = app.test_client().post("/__admin/deviations", json={
+        "rule": deviation.rule, "variant": deviation.variant})
+    assert switched.status_code == 201, switched.get_json()
     with served(app) as base_url:
         run = check_in_subprocess("alisqi", base_url, tmp_path / "report",
                                   "-k", deviation.rule.replace("-", "_"))
