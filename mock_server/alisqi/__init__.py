@@ -21,7 +21,7 @@ from .hub import hub
 from .install_schema import data_schema
 from .installation import apply_data, export_data
 from .seed import credentials, seed
-from .spec_gen import installation_spec
+from .spec_gen import current_spec, installation_spec
 from .tables import define_tables
 
 __all__ = ["DEVIATIONS", "apply_data", "data_schema", "export_data", "installation_spec",
@@ -56,6 +56,14 @@ def register_routes(app: Flask) -> None:
     app.register_blueprint(hub)
 
 
+def docs_authorization(core: Core) -> dict[str, str]:
+    """The docs page signs in with the demo token that may write the most sets."""
+    found = credentials(core)
+    best = max(found, key=lambda c: sum(v == "write" for v in c["permissions"].values()),
+               default=None)
+    return {"bearerAuth": best["token"]} if best else {}
+
+
 def banner(core: Core) -> list[str]:
     return [f"  {c['tokenName']} ({c['userName']}): {c['token']}" for c in credentials(core)]
 
@@ -70,6 +78,8 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    openapi_document=current_spec,
+    docs_authorization=docs_authorization,
     deviations=DEVIATIONS,
     rate_limit_error=rate_limit_error,
 )

@@ -17,7 +17,7 @@ def _when(moment: Any) -> str | None:
     return None if moment is None else moment.strftime(WIRE_FORMAT)
 
 
-def _set_doc(definition: SetDef) -> dict[str, Any]:
+def set_doc(definition: SetDef) -> dict[str, Any]:
     fields = []
     for f in definition.fields.values():
         doc: dict[str, Any] = {"name": f.name, "label": f.label, "type": f.type,
@@ -83,7 +83,7 @@ def export_section(core: Core, connection: Connection) -> dict[str, Any]:
     section["menuGroups"] = [
         {"id": g.id, "name": g.name, "topLevelMenu": g.top_level_menu}
         for g in connection.execute(sa.select(t["menu_groups"]).order_by(t["menu_groups"].c.id))]
-    section["sets"] = [_set_doc(d) for d in sets.values() if d is not None]
+    section["sets"] = [set_doc(d) for d in sets.values() if d is not None]
     section.update(_people(core, connection))
     versions = t["spec_versions"]
     section["specifications"] = [

@@ -10,6 +10,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from ..core import Core
+from ..core.validation import load_spec
+from .install_export import set_doc
+from .model import load_set, set_ids, setting
+
 TYPES: dict[str, dict[str, Any]] = {
     "number": {"oneOf": [{"type": "number"},
                          {"type": "string", "pattern": r"^(<=|>=|<|>|=)-?\d+(\.\d+)?$"}]},
@@ -43,11 +48,20 @@ def result_schema(set_doc: dict[str, Any]) -> dict[str, Any]:
                                           if f.get("required")]}}
 
 
+def current_spec(core: Core) -> dict[str, Any]:
+    """The docs page's document: our spec with this mock's own sets (the installation now)."""
+    with core.storage.connect() as connection:
+        sets = [load_set(core, connection, i) for i in set_ids(core, connection)]
+        name = setting(core, connection, "name", "")
+    section = {"name": name, "sets": [set_doc(d) for d in sets if d is not None]}
+    return installation_spec(load_spec("alisqi"), section)
+
+
 def installation_spec(spec: dict[str, Any], section: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(spec)
     schemas = out.setdefault("components", {}).setdefault("schemas", {})
-    for set_doc in section.get("sets", []):
-        schemas[f"Result_{set_doc['id']}"] = result_schema(set_doc)
+    for described in section.get("sets", []):
+        schemas[f"Result_{described['id']}"] = result_schema(described)
     name = section.get("name")
     if name:
         out["info"]["title"] = f"{out['info']['title']} ({name})"
