@@ -80,6 +80,9 @@ def _spec_parser(commands: argparse._SubParsersAction) -> None:
     spec = commands.add_parser("spec", help="print or validate a system's OpenAPI document")
     spec.add_argument("system")
     spec.add_argument("--check", action="store_true", help="validate instead of printing")
+    spec.add_argument("--data", metavar="FILE",
+                      help="a data file: add that installation's payload schemas "
+                           "(systems whose data model is user defined, e.g. alisqi)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -67,12 +67,34 @@ def spec_text(system: str) -> str:
     return resources.files("apidouble.spec").joinpath(f"{system}.yaml").read_text("utf-8")
 
 
+def spec_for_data(system: str, text: str, path: str) -> str:
+    """The spec with one installation's payload schemas, for systems that offer it."""
+    from importlib import import_module
+
+    module = import_module(SYSTEMS[system])
+    if not hasattr(module, "installation_spec"):
+        raise ValueError(f"{system} has no installation-specific spec")
+    with open(path, encoding="utf-8") as handle:
+        document = yaml.safe_load(handle)
+    if not isinstance(document, dict):
+        raise ValueError(f"{path}: not a data file")
+    section = document.get(system, document) if "system" in document else document
+    return yaml.safe_dump(module.installation_spec(yaml.safe_load(text), section),
+                          sort_keys=False, allow_unicode=True)
+
+
 def spec(args: argparse.Namespace) -> int:
     try:
         text = spec_text(args.system)
     except FileNotFoundError:
         print(f"apidouble: no spec for {args.system!r}", file=sys.stderr)
         return 2
+    if getattr(args, "data", None):
+        try:
+            text = spec_for_data(args.system, text, args.data)
+        except (OSError, ValueError, KeyError, yaml.YAMLError) as error:
+            print(f"apidouble: {error}", file=sys.stderr)
+            return 2
     if not args.check:
         sys.stdout.write(text)
         return 0

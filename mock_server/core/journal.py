@@ -55,6 +55,7 @@ def entry(request: Request, response: Response, masker: Masker, at: Any) -> dict
         "response_body": "" if status == 0 else masker.text(_response_body(response)),
     }
     row["size"] = sum(len(str(value)) for value in row.values())
+    row["subject"] = g.get("apidouble_log_subject")
     return row
 
 

@@ -60,6 +60,8 @@ class RequestLog:
             sa.Column("response_headers", sa.Text, nullable=False),
             sa.Column("response_body", sa.Text, nullable=False),
             sa.Column("size", sa.Integer, nullable=False),
+            # who called, as the system names it (a token's name), where it says so
+            sa.Column("subject", sa.String(200), nullable=True),
         )
         self._buffer: list[dict[str, Any]] = []
         self._lock = threading.Lock()

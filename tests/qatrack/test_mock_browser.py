@@ -1,16 +1,12 @@
 """QATrack+ mock: the browsable API in a real headless Chromium (QT-04).
 
-Chromium's own ``--dump-dom`` loads the page and prints the DOM, so no Python
-browser driver is needed; the test skips when Debian's ``chromium`` is absent.
+``browser_dom`` (tests/conftest.py) drives Debian's ``chromium --dump-dom``.
 """
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import threading
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from werkzeug.middleware.dispatcher import DispatcherMiddleware
@@ -19,14 +15,6 @@ from werkzeug.wrappers import Response
 
 from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import create_app
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason="Debian's chromium is not installed "
-                                       "(apt-get install chromium chromium-driver)")
 
 
 @pytest.fixture(scope="module")
@@ -40,25 +28,16 @@ def base_url() -> Iterator[str]:
     server.shutdown()
 
 
-def dump_dom(url: str, profile: Path) -> str:
-    command = [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", url]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        pytest.skip(f"chromium could not run here: {exc}")
-    if "<html" not in done.stdout:
-        pytest.skip(f"chromium printed no page: {done.stderr[-300:]}")
-    return done.stdout
-
-
-def test_api_root_is_a_page_of_links(base_url: str, tmp_path: Path) -> None:
-    dom = dump_dom(f"{base_url}/api/", tmp_path)
+def test_api_root_is_a_page_of_links(base_url: str,
+                                     browser_dom: Callable[[str], str]) -> None:
+    dom = browser_dom(f"{base_url}/api/")
     assert "<title>Api Root" in dom
     assert f'<a href="{base_url}/api/units" rel="nofollow">' in dom
     assert "HTTP 200 OK" in dom
 
 
-def test_get_token_page_offers_a_post_form(base_url: str, tmp_path: Path) -> None:
-    dom = dump_dom(f"{base_url}/api/get-token/", tmp_path)
+def test_get_token_page_offers_a_post_form(base_url: str,
+                                           browser_dom: Callable[[str], str]) -> None:
+    dom = browser_dom(f"{base_url}/api/get-token/")
     assert "HTTP 405 Method Not Allowed" in dom
     assert 'data-method="POST"' in dom and 'name="_content"' in dom

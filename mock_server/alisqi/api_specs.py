@@ -1,0 +1,188 @@
+"""Specifications (AS-05), getStatistics (AS-06) and getSpecificationEvaluation (AS-07)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response
+
+from ..core import ApiError, current_core
+from .blueprint import api, json_param, ok, required, rows_of, the_set
+from .deviations import deviation_on
+from .model import SetDef
+from .query import integer, invalid, param, parse_filter
+from .stats import capability, describe
+from .values import WIRE_FORMAT, ValueError_, parse_datetime
+
+LIMIT_KEYS = ("lsl", "target", "usl")
+
+
+def transactional(definition: SetDef) -> None:
+    if not definition.transactional and not deviation_on("AS-05"):
+        raise ApiError(400, "invalid_parameter", "Invalid parameter: setId. Specifications "
+                       "only apply to analysis sets, not to selection lists.")
+
+
+def versions(definition: SetDef, index_value: str | None = None) -> list[dict[str, Any]]:
+    """Every specification version of the set, oldest first per index value."""
+    core = current_core()
+    table = core.storage["spec_versions"]
+    query = sa.select(table).where(table.c.set_id == definition.id).order_by(
+        table.c.index_value, table.c.start_at, table.c.version)
+    if index_value is not None:
+        query = query.where(table.c.index_value == index_value)
+    with core.storage.connect() as connection:
+        return [{"setId": v.set_id, "indexValue": v.index_value, "version": v.version,
+                 "startDateTime": v.start_at.strftime(WIRE_FORMAT), "start": v.start_at,
+                 "reason": v.reason, "specs": json.loads(v.specs)}
+                for v in connection.execute(query)]
+
+
+def in_force(found: list[dict[str, Any]], index_value: str, moment: datetime) -> dict | None:
+    chosen = None
+    for version in found:
+        if version["indexValue"] == index_value and version["start"] <= moment:
+            chosen = version
+    return chosen
+
+
+@api.get("/getSpecificationVersion")
+def get_specification_version() -> Response:
+    definition = the_set("read")
+    transactional(definition)
+    index_value = param("indexValue")
+    found = versions(definition, index_value or None)
+    now = current_core().clock.naive_now()
+    current = {}
+    for version in found:
+        if version["start"] <= now:
+            current[version["indexValue"]] = version
+    return ok([{k: v for k, v in version.items() if k != "start"} for version in current.values()])
+
+
+def _specs(definition: SetDef) -> dict[str, dict[str, float | None]]:
+    specs = json_param("specs")
+    if not isinstance(specs, dict) or not specs:
+        raise invalid("specs. Expected a JSON object of field names to limits.")
+    out = {}
+    for name, limits in specs.items():
+        field = definition.fields.get(name)
+        if field is None or field.type != "number":
+            raise invalid(f"specs field '{str(name)[:60]}'. No such number field in set.")
+        if not isinstance(limits, dict) or set(limits) - set(LIMIT_KEYS):
+            raise invalid(f"specs for '{name}'. Expected an object of lsl, target, usl.")
+        for key in LIMIT_KEYS:
+            value = limits.get(key)
+            if value is not None and (isinstance(value, bool) or not isinstance(
+                    value, int | float) or abs(value) > 1e15):
+                raise invalid(f"specs for '{name}'. '{key}' must be a number or null.")
+        out[name] = {key: limits.get(key) for key in LIMIT_KEYS}
+    return out
+
+
+def _start() -> datetime:
+    raw = param("startDateTime")
+    if raw is None or not raw.strip():
+        return current_core().clock.naive_now().replace(microsecond=0)
+    try:
+        return parse_datetime(int(raw) if raw.strip().isdigit() else raw, "startDateTime")
+    except (ValueError_, ValueError, OverflowError, OSError):
+        raise invalid(f"startDateTime '{raw[:40]}'. Expected yyyy-mm-dd hh:mm:ss.") from None
+
+
+@api.post("/storeSpecificationVersion")
+def store_specification_version() -> Response:
+    definition = the_set("write")
+    transactional(definition)
+    specs, start = _specs(definition), _start()
+    index_value = (param("indexValue") or "").strip()
+    reason = (param("reason") or "")[:2000]
+    core = current_core()
+    table, sets = core.storage["spec_versions"], core.storage["sets"]
+    with core.storage.begin() as connection:
+        connection.execute(sets.update().where(sets.c.id == definition.id)
+                           .values(revision=sets.c.revision))  # the set's row lock
+        latest = connection.execute(sa.select(sa.func.max(table.c.version)).where(
+            table.c.set_id == definition.id, table.c.index_value == index_value)).scalar()
+        connection.execute(table.insert().values(
+            set_id=definition.id, index_value=index_value, version=(latest or 0) + 1,
+            start_at=start, reason=reason, specs=json.dumps(specs)))
+    return Response("true", status=200, content_type="text/plain; charset=utf-8")
+
+
+def number_fields(definition: SetDef) -> list[str]:
+    names = [n.strip() for n in required("fields").split(",") if n.strip()]
+    for name in names:
+        field = definition.fields.get(name)
+        if field is None or field.type != "number":
+            raise invalid(f"field '{name[:60]}'. No such number field in set.")
+    return list(dict.fromkeys(names))
+
+
+def selected_rows(definition: SetDef, default_limit: int) -> list[tuple[Any, ...]]:
+    """The newest ``limit`` results that pass the filter, newest first."""
+    test = parse_filter(definition, param("filter"))
+    limit = integer("limit", default_limit, 100_000, minimum=1)
+    return [row for row in rows_of(definition) if test(row[2], row[1])][:limit]
+
+
+def numeric(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    return None  # an operator value such as "<0.010" is censored, not a number
+
+
+@api.get("/getStatistics")
+def get_statistics() -> Response:
+    definition = the_set("read")
+    names = number_fields(definition)
+    rows = selected_rows(definition, 500)
+    skip = 1 if deviation_on("AS-06") else 0
+    out = {}
+    for name in names:
+        present = [row[2][name] for row in rows[skip:] if row[2].get(name) is not None]
+        values = [v for v in (numeric(p) for p in present) if v is not None]
+        out[name] = describe(values, len(present) - len(values))
+    return ok(out)
+
+
+@api.get("/getSpecificationEvaluation")
+def get_specification_evaluation() -> Response:
+    if deviation_on("AS-01"):
+        raise ApiError(404, "not_found", "Unknown API endpoint")
+    definition = the_set("read")
+    transactional(definition)
+    names = number_fields(definition)
+    rows = sorted(selected_rows(definition, 10_000), key=lambda r: (r[1], r[0]))
+    found = versions(definition)
+    index = definition.index_field
+    label_of = definition.fields[index].options if index else {}
+    now = current_core().clock.naive_now()
+    groups: dict[tuple[str, str, int | None], list[float]] = {}
+    limits: dict[tuple[str, str, int | None], dict[str, Any]] = {}
+    for _id, date, values, _modified in rows:
+        product = str(label_of.get(values.get(index), "")) if index else ""
+        version = in_force(found, product, now if deviation_on("AS-07") else date)
+        for name in names:
+            value = numeric(values.get(name))
+            if value is None:
+                continue
+            key = (product, name, version["version"] if version else None)
+            groups.setdefault(key, []).append(value)
+            limits[key] = (version or {}).get("specs", {}).get(name, {})
+    return ok([_evaluation(key, groups[key], limits[key]) for key in sorted(
+        groups, key=lambda k: (k[0], k[1], k[2] or 0))])
+
+
+def _evaluation(key: tuple[str, str, int | None], values: list[float],
+                limits: dict[str, Any]) -> dict[str, Any]:
+    product, name, version = key
+    lsl, usl = limits.get("lsl"), limits.get("usl")
+    return {"indexValue": product, "field": name, "specificationVersion": version,
+            "lsl": lsl, "target": limits.get("target"), "usl": usl,
+            **capability(values, lsl, usl)}

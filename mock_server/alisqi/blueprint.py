@@ -1,0 +1,69 @@
+"""The ``/api`` blueprint every AlisQI view registers on, and what the views share."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, Response
+
+from ..core import ApiError, current_core
+from .access import need
+from .model import SetDef, load_set
+from .query import invalid, param
+
+api = Blueprint("alisqi_api", __name__, url_prefix="/api")
+
+
+def ok(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+def set_id_param() -> int:
+    raw = param("setId") or param("maskid")
+    if raw is None or not raw.strip():
+        raise invalid("setId. A set id is required.")
+    if not raw.strip().isdigit() or len(raw.strip()) > 9:
+        raise invalid(f"setId '{raw[:40]}'. Expected a set id.")
+    return int(raw)
+
+
+def the_set(level: str, set_id: int | None = None) -> SetDef:
+    """The set named by ``setId``, after checking the caller's permission on it."""
+    set_id = set_id_param() if set_id is None else set_id
+    core = current_core()
+    with core.storage.connect() as connection:
+        definition = load_set(core, connection, set_id)
+    if definition is None:
+        raise invalid(f"setId '{set_id}'. No such set.")
+    need(set_id, level)
+    return definition
+
+
+def required(name: str) -> str:
+    value = param(name)
+    if value is None or not value.strip():
+        raise invalid(f"{name}. This parameter is required.")
+    return value
+
+
+def json_param(name: str) -> Any:
+    raw = required(name)
+    try:
+        return json.loads(raw)
+    except ValueError:
+        raise ApiError(400, "invalid_parameter",
+                       f"Invalid parameter: {name}. Not valid JSON.") from None
+
+
+def rows_of(definition: SetDef) -> list[tuple[int, Any, dict[str, Any], Any]]:
+    """Every result of the set as ``(id, date, values, modified_at)``, newest first."""
+    core = current_core()
+    results = core.storage["results"]
+    query = (sa.select(results.c.id, results.c.date, results.c["values"],
+                       results.c.modified_at)
+             .where(results.c.set_id == definition.id)
+             .order_by(results.c.date.desc(), results.c.id.desc()))
+    with core.storage.connect() as connection:
+        return [(r[0], r[1], json.loads(r[2]), r[3]) for r in connection.execute(query)]
