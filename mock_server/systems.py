@@ -19,6 +19,7 @@ SYSTEMS: dict[str, str] = {
     "aliquora": "apidouble.mock_server.aliquora",
     "qatrack": "apidouble.mock_server.qatrack",
     "alemba": "apidouble.mock_server.alemba",
+    "qses": "apidouble.mock_server.qses",
 }
 
 
