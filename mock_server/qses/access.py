@@ -18,7 +18,7 @@ from ..core import ApiError, current_core
 from ..core.auth import bearer_token
 from ..core.hashing import hash_secret
 from . import throttles
-from .blueprint import API_PREFIX, endpoint_label
+from .blueprint import API_PREFIX, api, endpoint_label
 from .deviations import deviation_on
 from .errors import denied, throttled
 
@@ -44,6 +44,7 @@ def refuse_preflight() -> None:
         raise ApiError(405, "method_not_allowed", "Method not allowed.")
 
 
+@api.before_request
 def before_api_request() -> None:
     label = endpoint_label()
     if label is None:

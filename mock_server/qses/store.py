@@ -23,8 +23,9 @@ from .tables import LOCK_MATCHING
 COLUMNS = [column for column, _kind, _length in FIELDS.values()]
 
 
-def tables() -> Any:
-    return current_core().storage
+def tables(storage: Any = None) -> Any:
+    """The system's tables: ``storage`` when given (outside a request), else the app's."""
+    return storage if storage is not None else current_core().storage
 
 
 def serialise_writes(connection: Connection) -> None:
@@ -36,12 +37,12 @@ def serialise_writes(connection: Connection) -> None:
 
 
 def check_courses(connection: Connection, values: dict[str, Any], parameter: str,
-                  errors: Errors) -> None:
+                  errors: Errors, storage: Any = None) -> None:
     """Every ``Courses[].CourseId`` must name a course."""
     wanted = set(course_ids(values))
     if not wanted:
         return
-    courses = tables()["courses"]
+    courses = tables(storage)["courses"]
     known = set(connection.execute(sa.select(courses.c.id)
                                    .where(courses.c.id.in_(wanted))).scalars())
     for missing in sorted(wanted - known):
@@ -49,7 +50,7 @@ def check_courses(connection: Connection, values: dict[str, Any], parameter: str
             f"Course {missing} does not exist.")
 
 
-def _stored(values: dict[str, Any]) -> dict[str, Any]:
+def stored_row(values: dict[str, Any]) -> dict[str, Any]:
     row = {column: values.get(column) for column in COLUMNS}
     row["email_key"] = email_key(row["email_address"])
     row["mobile_key"] = mobile_key(row["mobile"])
@@ -59,24 +60,24 @@ def _stored(values: dict[str, Any]) -> dict[str, Any]:
 def insert(connection: Connection, values: dict[str, Any], now: datetime) -> int:
     contacts = tables()["contacts"]
     result = connection.execute(contacts.insert().values(
-        **_stored(values), created_date=now, modified_date=now))
+        **stored_row(values), created_date=now, modified_date=now))
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
 def replace(connection: Connection, crm_number: int, values: dict[str, Any],
-            now: datetime) -> bool:
+            now: datetime, storage: Any = None) -> bool:
     """PUT: every field from ``values``, absent ones null (QS-11); False if no such contact."""
-    contacts = tables()["contacts"]
+    contacts = tables(storage)["contacts"]
     return bool(connection.execute(contacts.update()
                                    .where(contacts.c.crm_number == crm_number)
-                                   .values(**_stored(values), modified_date=now)).rowcount)
+                                   .values(**stored_row(values), modified_date=now)).rowcount)
 
 
 def merge(connection: Connection, crm_number: int, values: dict[str, Any],
           now: datetime) -> None:
     """Upsert/update of a matched contact: the fields given (not null) overwrite."""
     contacts = tables()["contacts"]
-    given = {column: value for column, value in _stored(values).items() if value is not None}
+    given = {column: value for column, value in stored_row(values).items() if value is not None}
     connection.execute(contacts.update().where(contacts.c.crm_number == crm_number)
                        .values(**given, modified_date=now))
 
@@ -87,7 +88,7 @@ def get(connection: Connection, crm_number: int) -> Any:
                               .where(contacts.c.crm_number == crm_number)).first()
 
 
-def exists(connection: Connection, crm_number: int) -> bool:
-    contacts = tables()["contacts"]
+def exists(connection: Connection, crm_number: int, storage: Any = None) -> bool:
+    contacts = tables(storage)["contacts"]
     return connection.execute(sa.select(contacts.c.crm_number)
                               .where(contacts.c.crm_number == crm_number)).first() is not None

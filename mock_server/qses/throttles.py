@@ -50,8 +50,8 @@ def check(endpoint: str, client: str) -> Decision | None:
     return core.limiter.check(RateLimit("qses", windows), subject, core.clock.timestamp())
 
 
-def rules_json(connection: Connection) -> list[dict[str, Any]]:
-    rules = current_core().storage["throttle_rules"]
+def rules_json(connection: Connection, storage: Any = None) -> list[dict[str, Any]]:
+    rules = (storage or current_core().storage)["throttle_rules"]
     rows = connection.execute(sa.select(rules).order_by(rules.c.endpoint, rules.c.client)).all()
     grouped: dict[tuple[str, str], dict[str, int]] = {}
     for row in rows:
@@ -61,9 +61,9 @@ def rules_json(connection: Connection) -> list[dict[str, Any]]:
 
 
 def replace_rule(connection: Connection, endpoint: str, client: str,
-                 limits: dict[str, int]) -> None:
+                 limits: dict[str, int], storage: Any = None) -> None:
     """Set one rule's thresholds (periods left out fall back to less specific rules)."""
-    rules = current_core().storage["throttle_rules"]
+    rules = (storage or current_core().storage)["throttle_rules"]
     connection.execute(rules.delete().where(rules.c.endpoint == endpoint,
                                             rules.c.client == client))
     if limits:
