@@ -10,7 +10,7 @@ stored hashes, so export -> import (replace) -> export is the identity.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -151,7 +151,7 @@ def _contact(core: Core, connection: Connection, entry: dict[str, Any],
     if errors:
         key, messages = next(iter(errors.items()))
         raise DataError([*path, key.split(".", 1)[-1]], messages[0])
-    created = _moment(entry.get("CreatedDate"), [*path, "CreatedDate"]) or core.clock.naive_now()
+    created = _moment(entry.get("CreatedDate"), [*path, "CreatedDate"]) or _now(core, connection)
     modified = _moment(entry.get("ModifiedDate"), [*path, "ModifiedDate"]) or created
     number = entry.get("CrmNumber")
     if number is not None and store.exists(connection, number, core.storage):
@@ -161,6 +161,14 @@ def _contact(core: Core, connection: Connection, entry: dict[str, Any],
         row = {**store.stored_row(values), "created_date": created, "modified_date": modified}
         connection.execute(contacts.insert().values(
             **row, **({"crm_number": number} if number is not None else {})))
+
+
+def _now(core: Core, connection: Connection) -> datetime:
+    """The shared clock's now, read through ``connection``: a second connection to an
+    in-memory database would share (and, closing, roll back) this one."""
+    offset = connection.execute(sa.select(core.clock.offset_column())).scalar()
+    moment = datetime.fromtimestamp(core.clock.real_time() + float(offset or 0), UTC)
+    return moment.replace(tzinfo=None)
 
 
 def _moment(value: Any, path: list[str | int]) -> datetime | None:
