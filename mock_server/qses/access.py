@@ -74,7 +74,8 @@ def authenticate(label: str) -> Caller:
     tokens, accounts, grants = core.tokens.table, core.storage["accounts"], core.storage["grants"]
     granted = sa.exists().where(grants.c.account_id == accounts.c.id, grants.c.endpoint == label)
     query = (sa.select(accounts.c.id, accounts.c.username, tokens.c.expires_at,
-                       granted.label("granted"))
+                       granted.label("granted"),
+                       core.pages.generation_column().label("generation"))
              .select_from(tokens.join(accounts, tokens.c.family == family_of(accounts.c.id)))
              .where(tokens.c.token_hash == hash_secret(token), tokens.c.kind == TOKEN_KIND,
                     tokens.c.revoked_at.is_(None)))
@@ -82,6 +83,7 @@ def authenticate(label: str) -> Caller:
         row = connection.execute(query).first()
     if row is None:
         raise denied()
+    core.pages.remember(row.generation)  # lists may be served from the page cache
     if row.expires_at <= core.clock.naive_now() and not deviation_on("QS-05"):
         raise denied()
     if not row.granted and not deviation_on("QS-07"):

@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 from ..core import current_core
 from ..core.timefmt import iso_ms
 from . import contact_dto, store
-from .blueprint import parse_id, query_value, route, single
+from .blueprint import cached, parse_id, query_value, route, single
 from .contact_dto import email_key, mobile_key
 from .deviations import deviation_on
 from .errors import invalid, not_found
@@ -25,6 +25,7 @@ SEARCH = ("emailAddress", "name", "surname", "mobile", "studentInstitutionId",
 
 
 @route("GET", "contacts")
+@cached
 def search_contacts() -> Response:
     contacts = current_core().storage["contacts"]
     query = sa.select(contacts).order_by(contacts.c.crm_number)

@@ -10,7 +10,7 @@ from flask import Response, url_for
 
 from ..core import current_core
 from ..core.timefmt import iso_ms
-from .blueprint import bare, bool_param, int_param, parse_id, query_value, route, single
+from .blueprint import bare, bool_param, cached, int_param, parse_id, query_value, route, single
 from .deviations import deviation_on
 from .errors import invalid, not_found
 from .fields import Errors, by_name, convert, read_body
@@ -171,6 +171,7 @@ def _course(row: Any) -> dict[str, Any]:
 
 
 @route("GET", "courses")
+@cached
 def list_courses() -> Response:
     courses = current_core().storage["courses"]
     query = sa.select(courses).order_by(courses.c.id)
