@@ -174,11 +174,12 @@ class QsesUser(RestUser):
         name, surname = random.choice(NAMES), random.choice(SURNAMES)
         email = (random.choice(self.emails) if self.emails and random.random() < 0.3
                  else f"{name}.{surname}.{uuid.uuid4().hex[:6]}@example.org".lower())
-        body = {"Name": name, "Surname": surname, "EmailAddress": email,
-                "Mobile": f"+61 4{random.randint(10, 99)} {random.randint(100, 999)} "
-                          f"{random.randint(100, 999)}",
-                "CountryOfCitizenship": random.choice(COUNTRIES),
-                "Intake": random.choice(INTAKES), "SubChannel": "Website enquiry form"}
+        mobile = f"+61 4{random.randint(10, 99)} {random.randint(100, 999)} " \
+                 f"{random.randint(100, 999)}"
+        body: dict[str, Any] = {
+            "Name": name, "Surname": surname, "EmailAddress": email, "Mobile": mobile,
+            "CountryOfCitizenship": random.choice(COUNTRIES),
+            "Intake": random.choice(INTAKES), "SubChannel": "Website enquiry form"}
         if self.courses:
             body["Courses"] = [{"CourseId": random.choice(self.courses), "Preference": 1,
                                 "Active": True}]
