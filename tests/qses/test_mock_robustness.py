@@ -31,7 +31,7 @@ PARAMS = ["limit", "offset", "returnTotal", "emailAddress", "name", "mobile", "c
           "facultyId", "inactive", "nameContains", "codeContains", "communicationTypeId",
           "contactMatchingEnabled", "contactMatchingMinConfirmedScore",
           "contactMatchingMinNameSimilarity"]
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
