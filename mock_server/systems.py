@@ -20,6 +20,7 @@ SYSTEMS: dict[str, str] = {
     "qatrack": "apidouble.mock_server.qatrack",
     "alemba": "apidouble.mock_server.alemba",
     "alisqi": "apidouble.mock_server.alisqi",
+    "qses": "apidouble.mock_server.qses",
 }
 
 
