@@ -22,6 +22,7 @@ from .errors import resource_not_found
 from .schema import Entity
 from .search import search
 from .sessions import Session, authenticate, current_session
+from .sources import source
 from .visibility import visible
 
 api = Blueprint("alemba_api", __name__, url_prefix="/alemba.api/api/v1")
@@ -53,6 +54,8 @@ def dispatch(rest: str = "") -> Response:
     if len(segments) == 1:
         return _collection(entity, session, describe)
     if segments[1].startswith("$"):
+        if request.method == "POST" and not describe and segments[1].lower() == "$create":
+            return _collection(entity, session, describe)  # POST service-order/$create
         return _action_metadata(entity, segments[1], "{id}")
     ref = records.parse_ref(segments[1])
     if ref is None:
@@ -63,7 +66,7 @@ def dispatch(rest: str = "") -> Response:
 
 
 def records_table(entity: Entity) -> Any:
-    return current_core().storage[entity.table]
+    return source(current_core().storage, entity)
 
 
 def _only(*methods: str) -> None:
@@ -87,6 +90,10 @@ def _collection(entity: Entity, session: Session, describe: bool) -> Response:
         _only("GET")
         return json_response(metadata.entity_metadata(entity), 200)
     _only(*_verbs(entity, "Search", "Create"))
+    if not entity.enabled:
+        raise ApiError(
+            404, "ResourceNotFound", f"{entity.resource} is not enabled on this system."
+        )
     if request.method == "POST":
         return records.create(entity, session)
     return search(entity, session)

@@ -26,7 +26,10 @@ def action_link(entity: Entity, name: str) -> str:
 
 
 def kind_of(entity: Entity, row: Any) -> Entity:
-    """The most specific entity a row is: a call whose IpkStatus is Incident is an Incident."""
+    """The most specific entity a row is: a call whose IpkStatus is Incident is an Incident,
+    an asset that is a service a Service."""
+    if entity.subtypes:
+        return BY_NAME.get(_get(row, "asset_type"), entity)
     for child in children(entity):
         name, value = child.kind  # type: ignore[misc]
         if _get(row, child.by_name[name].column) == value:

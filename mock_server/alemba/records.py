@@ -11,9 +11,10 @@ from sqlalchemy.engine import Connection
 from ..core import ApiError, current_core
 from ..core.bodies import json_body
 from ..core.envelopes import json_response
-from . import calls
+from . import approvals, call_create, calls, orders
 from .entities import CALL
 from .errors import not_allowed, record_not_found
+from .hypermedia import decorate
 from .links import kind_of, record_json
 from .metadata import action_summary
 from .schema import Entity
@@ -46,6 +47,10 @@ def instance_actions(
         return calls.call_actions(row, session, calls.current_lock(connection, row.ref))
     if session.anonymous:
         return []
+    if entity.table in orders.TABLES:
+        return orders.actions(connection, entity, row)
+    if entity.name == "Approval":
+        return approvals.actions(row, session)
     names = [name for name in ("Update", "Delete") if name in entity.verbs]
     if not session.analyst:
         mine = getattr(row, "created_by_ref", None) == session.person
@@ -57,11 +62,16 @@ def body_of(connection: Connection, entity: Entity, row: Any, session: Session) 
     body = record_json(entity, row)
     kind = kind_of(entity, row)
     ref = row._mapping[entity.key.column]
-    body["_actions"] = {
+    actions = {
         name: [action_summary(kind, name, ref)]
         for name in instance_actions(connection, entity, row, session)
     }
+    extra = decorate(entity, dict(row._mapping))
+    body["_actions"] = {**actions, **extra.pop("_actions", {})}
     return body
+
+
+PERFORM = {"approvals": approvals.perform, "service_orders": orders.perform}
 
 
 def get(entity: Entity, ref: int, session: Session) -> Response:
@@ -76,9 +86,10 @@ def create(entity: Entity, session: Session) -> Response:
     table = core.storage[entity.table]
     body = _json()
     with core.storage.begin() as connection:
-        values = column_values(connection, entity, body, session)
         if entity.table == CALL.table:
-            values.update(_new_call(connection, values, session))
+            body = call_create.apply_template(connection, body)
+        values = column_values(connection, entity, body, session)
+        values.update(on_create(connection, entity, values, session))
         ref = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
         row = connection.execute(sa.select(table).where(table.c[entity.key.column] == ref)).one()
         return json_response(body_of(connection, entity, row, session), 201)
@@ -94,6 +105,7 @@ def update(entity: Entity, ref: int, session: Session) -> Response:
         _offered(connection, entity, row, session, "Update")
         values = column_values(connection, entity, body, session, current=row)
         if entity.table == CALL.table:
+            call_create.description_rules(values, row)
             values["last_action_date"] = core.clock.naive_now()
         if values:
             connection.execute(
@@ -123,7 +135,7 @@ def act(entity: Entity, ref: int, action: str, session: Session) -> Response:
     with current_core().storage.begin() as connection:
         row = load(connection, entity, ref, session)
         _offered(connection, entity, row, session, action)
-        calls.perform(connection, row, action, session, parameters)
+        PERFORM.get(entity.table, calls.perform)(connection, row, action, session, parameters)
         row = load(connection, entity, ref, session)
         return json_response(body_of(connection, entity, row, session), 200)
 
@@ -140,27 +152,16 @@ def _offered(
     )
 
 
-def _new_call(connection: Connection, values: dict[str, Any], session: Session) -> dict:
-    """What creating a call sets itself, and the self-service defaults of the cookbook."""
-    core = current_core()
-    now = core.clock.naive_now()
-    out: dict[str, Any] = {
-        "status": "New",
-        "created_date": now,
-        "last_action_date": now,
-        "created_by_ref": session.person,
-        "deleted": "F",
-        "logged_date": None,
-    }
-    user = values.get("user_ref") or (None if session.analyst else session.person)
-    out["user_ref"] = user
-    if user is not None:
-        persons = core.storage["persons"]
-        person = connection.execute(sa.select(persons).where(persons.c.ref == user)).first()
-        if person is not None:
-            out["organization_ref"] = values.get("organization_ref") or person.organization_ref
-            out["location_ref"] = values.get("location_ref") or person.location_ref
-    return out
+def on_create(
+    connection: Connection, entity: Entity, values: dict[str, Any], session: Session
+) -> dict[str, Any]:
+    """The columns a create sets itself, per kind of record."""
+    if entity.table == CALL.table:
+        call_create.description_rules(values, None)
+        return call_create.new_call(values, session)
+    if entity.table in orders.TABLES:
+        return orders.on_create(connection, entity, values, session)
+    return {}
 
 
 def _json(allow_empty: bool = False) -> Any:

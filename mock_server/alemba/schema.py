@@ -69,6 +69,7 @@ class Prop:
     description: str = ""
     display_name: str | None = None
     column_name: str | None = None
+    required_rule: str = ""  # why it is required ("IpkStatus must be set when Template is null")
 
     @property
     def column(self) -> str:
@@ -133,6 +134,10 @@ class Entity:
     actions: tuple[Action, ...] = ()
     anonymous: bool = False  # readable by client_credentials sessions
     status: str = "GA"
+    #: an abstract grouping searched over its kinds' tables (Asset: Service, ConfigurationItem)
+    subtypes: tuple[str, ...] = ()
+    #: a resource that exists but is switched off on this system (search answers 404)
+    enabled: bool = True
     by_name: dict[str, Prop] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

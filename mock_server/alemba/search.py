@@ -20,12 +20,14 @@ from ..core.envelopes import json_response
 from ..core.pagination import count_rows, top_skip_page
 from .entities import children
 from .errors import bad_request
+from .hypermedia import decorate, extra_columns
 from .links import PREFIX, kind_of, links, metadata_link, record_link, to_json
 from .params import SearchParams, parse, path_of
 from .query import FilterContext, FilterError, UnknownProperty, translate_filter
 from .resolver import Node, Resolver
 from .schema import Entity
 from .sessions import Session
+from .sources import partition_clause
 from .visibility import visible
 
 Keys = tuple[str, ...]
@@ -137,7 +139,7 @@ def _target(resolver: Resolver, prefix: Keys) -> Node:
 def _filters(resolver: Resolver, params: SearchParams, session: Session) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
     if params.partition is not None and resolver.entity.partitioned:
-        clauses.append(resolver.root.c.partition_ref == params.partition)
+        clauses.append(partition_clause(resolver.entity, resolver.root, params.partition))
     if params.filter is not None:
         core = current_core()
         context = FilterContext(
@@ -180,6 +182,9 @@ def _query(
         root.c[child.by_name[child.kind[0]].column].label(f"__kind{i}")  # type: ignore[index]
         for i, child in enumerate(children(entity))
     ]
+    if entity.subtypes:
+        columns.append(root.c.asset_type.label("__subtype"))
+    columns += [root.c[name].label(f"__x_{name}") for name in extra_columns(entity)]
     columns += [output.column.label(f"c{i}") for i, output in enumerate(plan.outputs)]
     columns += [
         node.table.c[node.entity.key.column].label(f"n{i}")
@@ -194,6 +199,7 @@ def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
         child.by_name[child.kind[0]].column: mapping[f"__kind{i}"]  # type: ignore[index]
         for i, child in enumerate(children(entity))
     }
+    kinds["asset_type"] = mapping.get("__subtype")
     kind = kind_of(entity, kinds)
     body: dict[str, Any] = {}
     for i, output in enumerate(plan.outputs):
@@ -201,6 +207,7 @@ def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
     for i, (prefix, node) in enumerate(plan.nodes.items()):
         _link(body, prefix, node, mapping[f"n{i}"])
     body.update(links(kind, mapping["__key"]))
+    body.update(decorate(entity, {n: mapping[f"__x_{n}"] for n in extra_columns(entity)}))
     return body
 
 

@@ -151,7 +151,9 @@ def _defaults(entity: Entity, values: dict[str, Any], errors: dict[str, list[str
         if prop.default is not None:
             values[prop.column] = stored(prop, prop.default)
         elif prop.required and prop.name not in errors:
-            errors[prop.name] = ["Required"]
+            errors[prop.name] = [
+                f"Required: {prop.required_rule}" if prop.required_rule else "Required"
+            ]
 
 
 def _references(
