@@ -19,6 +19,7 @@ from ..core.envelopes import json_response
 from . import attachments, metadata, records
 from .entities import BY_RESOURCE, CALL
 from .errors import resource_not_found
+from .extensions import extended
 from .schema import Entity
 from .search import search
 from .sessions import Session, authenticate, current_session
@@ -49,6 +50,7 @@ def dispatch(rest: str = "") -> Response:
     entity = BY_RESOURCE.get(segments[0])
     if entity is None or len(segments) > 3:
         raise resource_not_found(request.path)
+    entity = extended(entity)
     session = current_session()
     visible(entity, records_table(entity), session)  # anonymous may not see every entity
     if len(segments) == 1:

@@ -70,10 +70,18 @@ def prop_json(prop: Prop, value: Any) -> Any:
     return to_json(prop.data_type, value, prop.flag is not None)
 
 
+def prop_json_all(entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: prop_json(entity.by_name[name], value) for name, value in values.items()}
+
+
 def record_json(entity: Entity, row: Any) -> dict[str, Any]:
     """Every property of a row (lookups as their key), then its links."""
     kind = kind_of(entity, row)
-    body = {prop.name: prop_json(prop, _get(row, prop.column)) for prop in kind.props}
+    body = {
+        prop.name: prop_json(prop, _get(row, prop.column))
+        for prop in kind.props
+        if not prop.column.startswith("x:")  # extension values live elsewhere (.extensions)
+    }
     body.update(links(kind, _get(row, kind.key.column)))
     return body
 

@@ -11,11 +11,12 @@ from sqlalchemy.engine import Connection
 from ..core import ApiError, current_core
 from ..core.bodies import json_body
 from ..core.envelopes import json_response
-from . import approvals, call_create, calls, orders
+from . import approvals, call_create, calls, extensions, orders
 from .entities import CALL
 from .errors import not_allowed, record_not_found
+from .extensions import extended
 from .hypermedia import decorate
-from .links import kind_of, record_json
+from .links import kind_of, prop_json_all, record_json
 from .metadata import action_summary
 from .schema import Entity
 from .sessions import Session
@@ -51,7 +52,7 @@ def instance_actions(
         return orders.actions(connection, entity, row)
     if entity.name == "Approval":
         return approvals.actions(row, session)
-    names = [name for name in ("Update", "Delete") if name in entity.verbs]
+    names: list[str] = [name for name in ("Update", "Delete") if name in entity.verbs]
     if not session.analyst:
         mine = getattr(row, "created_by_ref", None) == session.person
         names = [name for name in names if name == "Delete" and mine]
@@ -62,6 +63,9 @@ def body_of(connection: Connection, entity: Entity, row: Any, session: Session) 
     body = record_json(entity, row)
     kind = kind_of(entity, row)
     ref = row._mapping[entity.key.column]
+    stored = {k: v for k, v in body.items() if not k.startswith("_")}
+    stored.update(prop_json_all(extended(kind), extensions.read(connection, extended(kind), ref)))
+    body = {**stored, **{k: v for k, v in body.items() if k.startswith("_")}}
     actions = {
         name: [action_summary(kind, name, ref)]
         for name in instance_actions(connection, entity, row, session)
@@ -90,7 +94,10 @@ def create(entity: Entity, session: Session) -> Response:
             body = call_create.apply_template(connection, body)
         values = column_values(connection, entity, body, session)
         values.update(on_create(connection, entity, values, session))
-        ref = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+        extra = extensions.split(values)
+        inserted = connection.execute(table.insert().values(**values)).inserted_primary_key
+        ref = inserted[0] if inserted else values.get(entity.key.column)
+        extensions.write(connection, entity, ref, extra)
         row = connection.execute(sa.select(table).where(table.c[entity.key.column] == ref)).one()
         return json_response(body_of(connection, entity, row, session), 201)
 
@@ -107,6 +114,7 @@ def update(entity: Entity, ref: int, session: Session) -> Response:
         if entity.table == CALL.table:
             call_create.description_rules(values, row)
             values["last_action_date"] = core.clock.naive_now()
+        extensions.write(connection, entity, ref, extensions.split(values))
         if values:
             connection.execute(
                 table.update().where(table.c[entity.key.column] == ref).values(**values)

@@ -18,6 +18,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..core.storage import Storage
 from .entities import BY_NAME
+from .extensions import column as extension_column
+from .extensions import is_stored
 from .query import AL23_TRUE_FLAGS, ResolvedProperty, UnknownProperty
 from .schema import Entity, Prop
 from .sessions import Session
@@ -115,7 +117,9 @@ class Resolver:
         return Node(join.entity, join.table)
 
     def scalar(self, node: Node, prop: Prop) -> ResolvedProperty:
-        if prop.column in node.table.c:
+        if is_stored(prop):
+            column = extension_column(node.entity, node.table, node.entity.key.column, prop)
+        elif prop.column in node.table.c:
             column = node.table.c[prop.column]
         else:  # Partition of an entity that is not partitioned
             column = sa.cast(sa.null(), sa.Integer)

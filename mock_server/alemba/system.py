@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask
 from flask.wrappers import Response
 
@@ -74,7 +76,19 @@ def banner(core: Core) -> list[str]:
     ]
 
 
+def _optional_hooks() -> dict[str, Any]:
+    """The data-file hooks, for a core whose SystemProfile has them (helper "datafile")."""
+    from dataclasses import fields
+
+    from .data_section import apply_data, data_schema, export_data
+
+    known = {field.name for field in fields(SystemProfile)}
+    hooks = {"data_schema": data_schema, "apply_data": apply_data, "export_data": export_data}
+    return {name: hook for name, hook in hooks.items() if name in known}
+
+
 profile = SystemProfile(
+    **_optional_hooks(),
     name="alemba",
     title="Alemba ASM",
     envelope=envelope,
