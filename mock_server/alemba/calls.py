@@ -142,26 +142,38 @@ def _defer(
 
 
 def _take_lock(connection: Connection, ref: int, session: Session, now: Any) -> None:
+    """Take the lock in one conditional statement, so that of many sessions locking at
+    once exactly one wins: re-take our own or a lapsed lock (UPDATE ... WHERE the holder
+    is us or no longer live), else insert one where none exists (INSERT ... SELECT
+    WHERE NOT EXISTS; on PostgreSQL a racing insert fails on the primary key)."""
     locks = current_core().storage["locks"]
+    seats = licences().table
+    mine = {"session": session.session, "person_ref": session.person, "locked_at": now}
     where = sa.and_(locks.c.entity == CALL_ENTITY, locks.c.ref == ref)
-    held = current_lock(connection, ref)
-    if held is not None and not held.mine(session):
-        raise ApiError(403, "None", f"Record locked by {held.name}")
-    stale = connection.execute(sa.select(locks.c.session).where(where)).scalar()
-    if stale is not None:  # our own lock, or one whose session has ended
-        connection.execute(locks.delete().where(where, locks.c.session == stale))
+    live = sa.select(seats.c.session).where(seats.c.session.is_not(None), seats.c.expires_at > now)
+    retaken = connection.execute(
+        locks.update()
+        .where(where, sa.or_(locks.c.session == session.session, locks.c.session.not_in(live)))
+        .values(**mine)
+    ).rowcount
+    if retaken == 1:
+        return
+    row = sa.select(
+        sa.literal(CALL_ENTITY, sa.String(40)),
+        sa.literal(ref, sa.Integer),
+        sa.literal(session.session, sa.String(64)),
+        sa.literal(session.person, sa.Integer),
+        sa.literal(now, sa.DateTime),
+    ).where(~sa.exists().where(where))
     try:
         connection.execute(
-            locks.insert().values(
-                entity=CALL_ENTITY,
-                ref=ref,
-                session=session.session,
-                person_ref=session.person,
-                locked_at=now,
-            )
+            locks.insert().from_select(["entity", "ref", "session", "person_ref", "locked_at"], row)
         )
-    except sa.exc.IntegrityError:  # another session locked it a moment ago
+    except sa.exc.IntegrityError:  # another session locked it a moment ago (PostgreSQL)
         raise ApiError(403, "None", "Record locked by another session") from None
+    held = current_lock(connection, ref)  # rowcount of INSERT ... SELECT is unreliable
+    if held is None or not held.mine(session):
+        raise ApiError(403, "None", f"Record locked by {held.name if held else 'another session'}")
 
 
 def _officer(connection: Connection, parameters: dict[str, Any]) -> int:

@@ -96,7 +96,7 @@ def create(entity: Entity, session: Session) -> Response:
         values.update(on_create(connection, entity, values, session))
         extra = extensions.split(values)
         inserted = connection.execute(table.insert().values(**values)).inserted_primary_key
-        ref = inserted[0] if inserted else values.get(entity.key.column)
+        ref: int = inserted[0] if inserted else values[entity.key.column]
         extensions.write(connection, entity, ref, extra)
         row = connection.execute(sa.select(table).where(table.c[entity.key.column] == ref)).one()
         return json_response(body_of(connection, entity, row, session), 201)
