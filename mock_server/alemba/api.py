@@ -27,6 +27,15 @@ from .sources import source
 from .visibility import visible
 
 api = Blueprint("alemba_api", __name__, url_prefix="/alemba.api/api/v1")
+#: what ``OPTIONS`` advertises per URL shape: the methods the spec documents there
+ALLOW = {
+    "root": "GET, HEAD, OPTIONS",
+    "collection": "GET, HEAD, POST, OPTIONS",
+    "describe": "GET, HEAD, OPTIONS",
+    "record": "GET, HEAD, PUT, DELETE, OPTIONS",
+    "attachments": "POST, OPTIONS",
+    "action": "PUT, OPTIONS",
+}
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 META = ("$options", "$metadata")
 ATTACHMENT_SEGMENTS = ("attachments", "attachment")
@@ -37,10 +46,12 @@ def _authenticate() -> None:
     authenticate()
 
 
-@api.route("", methods=METHODS)
-@api.route("/<path:rest>", methods=METHODS)
+@api.route("", methods=[*METHODS, "OPTIONS"], provide_automatic_options=False)
+@api.route("/<path:rest>", methods=[*METHODS, "OPTIONS"], provide_automatic_options=False)
 def dispatch(rest: str = "") -> Response:
     segments = [segment for segment in rest.split("/") if segment]
+    if request.method == "OPTIONS":
+        return _options(segments)
     describe = any(name in request.args for name in META)
     if segments and segments[-1] in META:
         describe, segments = True, segments[:-1]
@@ -65,6 +76,21 @@ def dispatch(rest: str = "") -> Response:
     if len(segments) == 2:
         return _record(entity, ref, session, describe)
     return _sub(entity, ref, segments[2], session, describe)
+
+
+def _options(segments: list[str]) -> Response:
+    """``OPTIONS``: an empty 200 whose ``Allow`` names what the URL documents."""
+    if not segments or any(s in META for s in segments[-1:]) and len(segments) == 1:
+        shape = "root" if not segments else "describe"
+    elif len(segments) == 1:
+        shape = "collection"
+    elif segments[1].startswith("$") or segments[-1] in META:
+        shape = "describe"
+    elif len(segments) == 2:
+        shape = "record"  # the template's methods; the entity's own are in its _actions
+    else:
+        shape = "attachments" if segments[2] in ATTACHMENT_SEGMENTS else "action"
+    return Response(status=200, headers={"Allow": ALLOW[shape]})
 
 
 def records_table(entity: Entity) -> Any:
@@ -93,9 +119,7 @@ def _collection(entity: Entity, session: Session, describe: bool) -> Response:
         return json_response(metadata.entity_metadata(entity), 200)
     _only(*_verbs(entity, "Search", "Create"))
     if not entity.enabled:
-        raise ApiError(
-            404, "ResourceNotFound", f"{entity.resource} is not enabled on this system."
-        )
+        raise ApiError(404, "ResourceNotFound", f"{entity.resource} is not enabled on this system.")
     if request.method == "POST":
         return records.create(entity, session)
     return search(entity, session)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from .deviations import deviation_on
 from .entities import BY_NAME, children
 from .schema import Entity, Prop, flag_is_true
 
@@ -53,6 +54,8 @@ def dotnet_time(value: datetime | None) -> str | None:
 def to_json(data_type: str, value: Any, flag: bool = False) -> Any:
     if value is None:
         return None
+    if data_type == "Boolean" and flag and deviation_on("AL-23"):
+        return str(value).upper() in ("Y", "TRUE")
     if data_type == "Boolean":
         return flag_is_true(value) if flag else bool(value)
     if data_type == "DateTime":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .deviations import deviation_on
 from .entities import BY_NAME, ENTITIES, children
 from .links import PREFIX, action_link, metadata_link
 from .relations import relations
@@ -31,7 +32,9 @@ def root_metadata() -> dict[str, Any]:
         "description": "A description of the API, the links at this level and the "
         "ResourceDescriptor response type.",
         "status": "GA",
-        "_links": {entity.name: [{"_self": metadata_link(entity)}] for entity in ENTITIES},
+        "_links": {}
+        if deviation_on("AL-09")
+        else {entity.name: [{"_self": metadata_link(entity)}] for entity in ENTITIES},
         "_self": f"{PREFIX}/$metadata",
     }
 
@@ -39,7 +42,7 @@ def root_metadata() -> dict[str, Any]:
 def property_json(prop: Prop) -> dict[str, Any]:
     """One property, with exactly the fields AL-10 lists."""
     lookup = prop.is_lookup
-    return {
+    described = {
         "name": prop.name,
         "displayName": prop.label,
         "type": {
@@ -55,6 +58,9 @@ def property_json(prop: Prop) -> dict[str, Any]:
         "length": prop.length if prop.data_type == "Text" else None,
         "uppercase": prop.uppercase,
     }
+    if deviation_on("AL-10"):
+        del described["usage"]
+    return described
 
 
 def entity_metadata(entity: Entity) -> dict[str, Any]:

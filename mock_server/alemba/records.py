@@ -12,6 +12,7 @@ from ..core import ApiError, current_core
 from ..core.bodies import json_body
 from ..core.envelopes import json_response
 from . import approvals, call_create, calls, extensions, orders
+from .deviations import deviation_on
 from .entities import CALL
 from .errors import not_allowed, record_not_found
 from .extensions import extended
@@ -20,6 +21,7 @@ from .links import kind_of, prop_json_all, record_json
 from .metadata import action_summary
 from .schema import Entity
 from .sessions import Session
+from .sources import source
 from .validation import column_values
 from .visibility import require_writer, visible
 
@@ -32,7 +34,7 @@ def parse_ref(raw: str) -> int | None:
 
 def load(connection: Connection, entity: Entity, ref: int, session: Session) -> Any:
     """The record if the session may see it, else ``404 RecordNotFound``."""
-    table = current_core().storage[entity.table]
+    table = source(current_core().storage, entity)
     row = connection.execute(
         sa.select(table).where(table.c[entity.key.column] == ref, visible(entity, table, session))
     ).first()
@@ -44,6 +46,10 @@ def load(connection: Connection, entity: Entity, ref: int, session: Session) -> 
 def instance_actions(
     connection: Connection, entity: Entity, row: Any, session: Session
 ) -> list[str]:
+    if deviation_on("AL-13"):
+        return [a.name for a in entity.actions] + [
+            v for v in ("Update", "Delete") if v in entity.verbs
+        ]
     if entity.table == CALL.table:
         return calls.call_actions(row, session, calls.current_lock(connection, row.ref))
     if session.anonymous:

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import current_core
 from ..core.timefmt import parse_iso, to_naive_utc
+from .deviations import deviation_on
 from .entities import BY_NAME
 from .errors import bad_request, field_errors
 from .schema import Entity, Prop
@@ -57,6 +58,8 @@ def _real(prop: Prop, value: Any) -> Any:
 def _text(prop: Prop, value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"Type: {prop.name} must be text")
+    if prop.length is not None and len(value) > prop.length and deviation_on("AL-26"):
+        value = value[: prop.length]
     if prop.length is not None and len(value) > prop.length:
         raise Invalid(f"MaxLength: {prop.name} must be at most {prop.length} characters")
     return value.upper() if prop.uppercase else value
