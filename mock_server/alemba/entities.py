@@ -207,6 +207,7 @@ ATTACHMENT = Entity(
     (
         _ref(),
         Prop("Call", "Call", readonly=True, description="The call the file belongs to"),
+        Prop("Id", "Guid", readonly=True, description="A globally unique id of the file"),
         Prop("FileName", "Text", length=255, description="The file's name"),
         Prop("ContentType", "Text", length=100, description="MIME type"),
         Prop("Size", "Long", readonly=True, description="Size in bytes"),

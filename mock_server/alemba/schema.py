@@ -19,13 +19,14 @@ import sqlalchemy as sa
 from .query import AL23_TRUE_FLAGS
 
 NUMERIC = ("Integer", "Long", "Short", "Float", "Double", "Decimal")
-SCALAR_TYPES = ("Binary", "Boolean", "DateTime", "Text", "RichText", *NUMERIC)
+SCALAR_TYPES = ("Binary", "Boolean", "DateTime", "Guid", "Text", "RichText", *NUMERIC)
 DISPLAY_TYPES = {
     "Boolean": ["Checkbox"],
     "DateTime": ["DateTimePicker", "DatePicker"],
     "Text": ["Text"],
     "RichText": ["RichText", "TextArea"],
     "Binary": ["Text"],
+    "Guid": ["Text"],
     **{name: ["Numeric"] for name in NUMERIC},
 }
 SQL_TYPES: dict[str, Any] = {
@@ -38,6 +39,7 @@ SQL_TYPES: dict[str, Any] = {
     "DateTime": sa.DateTime,
     "RichText": sa.Text,
     "Binary": sa.LargeBinary,
+    "Guid": lambda: sa.String(36),
 }
 #: the legacy flag conventions of AL-23, as (true, false) spellings
 FLAG_CONVENTIONS = {

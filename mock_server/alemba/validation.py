@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -90,7 +91,19 @@ def _binary(prop: Prop, value: Any) -> bytes:
         raise Invalid(f"Type: {prop.name} must be base64 text") from None
 
 
+def _guid(prop: Prop, value: Any) -> str:
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) else _fail_guid(prop)
+    except ValueError:
+        return _fail_guid(prop)
+
+
+def _fail_guid(prop: Prop) -> str:
+    raise Invalid(f"Type: {prop.name} must be a GUID")
+
+
 CONVERTERS = {
+    "Guid": _guid,
     "Lookup": _integer,
     "Integer": _integer,
     "Long": _integer,

@@ -519,3 +519,10 @@ def test_recipes__creating_a_service_order(demo: Demo) -> None:
     tickets = search(user, "call", **{"$filter": of_order, "$select": "Status"})
     assert [r["Status"] for r in tickets["results"]] == ["Open", "Open"]
     assert user.put(f"service-order/{order.json['Ref']}/submit").status_code == 403
+
+
+@pytest.mark.parametrize("expression", ["Id = @Guid(75f7a7d5-652f-4e30-bd92-dc6e9594b28b)",
+                                        "Id == @Guid(75F7A7D5-652F-4E30-BD92-DC6E9594B28B)"])
+def test_guide__augmenters_guid(demo: Demo, expression: str) -> None:
+    body = search(demo, "attachment", **{"$filter": expression, "$select": "Id"})
+    assert [r["Id"] for r in body["results"]] == ["75f7a7d5-652f-4e30-bd92-dc6e9594b28b"]
