@@ -38,6 +38,6 @@ def test_schemathesis_finds_no_disagreement(tmp_path: Path) -> None:
              "--exclude-path-regex", "^/oauth", "--generation-deterministic",
              "--continue-on-failure", "--exclude-checks", "positive_data_acceptance",
              "--phases", "examples,coverage", "--no-color"],
-            capture_output=True, text=True, timeout=120)
+            capture_output=True, text=True, timeout=120, cwd=tmp_path)
     tail = run.stdout[-6000:]
     assert run.returncode == 0, tail
