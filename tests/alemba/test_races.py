@@ -42,8 +42,11 @@ def database_urls(tmp_path: Path) -> list[str]:
 def serving(db_url: str) -> Iterator[str]:
     """Seed with room for 16 analyst sessions, then serve with two workers."""
     app = create_app("alemba", Config(db_url=db_url, extra={"alemba_licences": LICENCES}))
-    app.extensions["apidouble"].reset()
-    app.extensions["apidouble"].storage.dispose()
+    core = app.extensions["apidouble"]
+    core.storage.drop_all()  # a shared database may hold an older layout of these tables
+    core.storage.create_all()
+    core.reset()
+    core.storage.dispose()
     port = free_port()
     command = [sys.executable, "-m", "apidouble", "serve", "alemba", "--root", "--workers", "2",
                "--port", str(port), "--db", db_url]
