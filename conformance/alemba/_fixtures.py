@@ -181,13 +181,16 @@ class CallFactory:
         return body_of(self.session.get("/call/$create", **{"$options": ""}))
 
     def required_body(self) -> dict[str, Any]:
+        inputs = [e for e in self.create_metadata().get("inputs") or [] if isinstance(e, dict)]
         body: dict[str, Any] = {}
-        for entry in self.create_metadata().get("inputs") or []:
-            if not isinstance(entry, dict) or not entry.get("required") or entry.get("readonly"):
+        for entry in inputs:
+            if not entry.get("required") or entry.get("readonly"):
                 continue
             name = str(entry.get("property"))
             if "." in name:
                 continue
+            body[name] = self.value_for(name)
+        for name in required_if_null(inputs, body):
             body[name] = self.value_for(name)
         for name in ("ShortDescription", "Description"):
             if name in self.catalog.props("call") and name not in body:
@@ -236,6 +239,26 @@ class CallFactory:
 
     def get(self, ref: int) -> dict[str, Any]:
         return body_of(self.session.get(f"/call/{ref}"))
+
+
+#: the relation behaviour "RequiredIfNull" (the vendor's cookbook, "Call Create Metadata")
+REQUIRED_IF_NULL = 17
+
+
+def required_if_null(inputs: list[dict[str, Any]], body: dict[str, Any]) -> list[str]:
+    """Inputs required because the source of a RequiredIfNull relation is left out
+    (IpkStatus when no Template is given)."""
+    needed: list[str] = []
+    for entry in inputs:
+        for relation in entry.get("relations") or []:
+            if not isinstance(relation, dict):
+                continue
+            kinds = {b.get("type") for b in relation.get("behaviors") or [] if isinstance(b, dict)}
+            target = str(relation.get("target"))
+            if (REQUIRED_IF_NULL in kinds and relation.get("source") not in body
+                    and target not in body and target not in needed and "." not in target):
+                needed.append(target)
+    return needed
 
 
 def actions_of(record: dict[str, Any]) -> dict[str, Any]:

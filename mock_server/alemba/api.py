@@ -19,12 +19,23 @@ from ..core.envelopes import json_response
 from . import attachments, metadata, records
 from .entities import BY_RESOURCE, CALL
 from .errors import resource_not_found
+from .extensions import extended
 from .schema import Entity
 from .search import search
 from .sessions import Session, authenticate, current_session
+from .sources import source
 from .visibility import visible
 
 api = Blueprint("alemba_api", __name__, url_prefix="/alemba.api/api/v1")
+#: what ``OPTIONS`` advertises per URL shape: the methods the spec documents there
+ALLOW = {
+    "root": "GET, HEAD, OPTIONS",
+    "collection": "GET, HEAD, POST, OPTIONS",
+    "describe": "GET, HEAD, OPTIONS",
+    "record": "GET, HEAD, PUT, DELETE, OPTIONS",
+    "attachments": "POST, OPTIONS",
+    "action": "PUT, OPTIONS",
+}
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH"]
 META = ("$options", "$metadata")
 ATTACHMENT_SEGMENTS = ("attachments", "attachment")
@@ -35,10 +46,12 @@ def _authenticate() -> None:
     authenticate()
 
 
-@api.route("", methods=METHODS)
-@api.route("/<path:rest>", methods=METHODS)
+@api.route("", methods=[*METHODS, "OPTIONS"], provide_automatic_options=False)
+@api.route("/<path:rest>", methods=[*METHODS, "OPTIONS"], provide_automatic_options=False)
 def dispatch(rest: str = "") -> Response:
     segments = [segment for segment in rest.split("/") if segment]
+    if request.method == "OPTIONS":
+        return _options(segments)
     describe = any(name in request.args for name in META)
     if segments and segments[-1] in META:
         describe, segments = True, segments[:-1]
@@ -48,11 +61,14 @@ def dispatch(rest: str = "") -> Response:
     entity = BY_RESOURCE.get(segments[0])
     if entity is None or len(segments) > 3:
         raise resource_not_found(request.path)
+    entity = extended(entity)
     session = current_session()
     visible(entity, records_table(entity), session)  # anonymous may not see every entity
     if len(segments) == 1:
         return _collection(entity, session, describe)
     if segments[1].startswith("$"):
+        if request.method == "POST" and not describe and segments[1].lower() == "$create":
+            return _collection(entity, session, describe)  # POST service-order/$create
         return _action_metadata(entity, segments[1], "{id}")
     ref = records.parse_ref(segments[1])
     if ref is None:
@@ -62,8 +78,23 @@ def dispatch(rest: str = "") -> Response:
     return _sub(entity, ref, segments[2], session, describe)
 
 
+def _options(segments: list[str]) -> Response:
+    """``OPTIONS``: an empty 200 whose ``Allow`` names what the URL documents."""
+    if not segments or any(s in META for s in segments[-1:]) and len(segments) == 1:
+        shape = "root" if not segments else "describe"
+    elif len(segments) == 1:
+        shape = "collection"
+    elif segments[1].startswith("$") or segments[-1] in META:
+        shape = "describe"
+    elif len(segments) == 2:
+        shape = "record"  # the template's methods; the entity's own are in its _actions
+    else:
+        shape = "attachments" if segments[2] in ATTACHMENT_SEGMENTS else "action"
+    return Response(status=200, headers={"Allow": ALLOW[shape]})
+
+
 def records_table(entity: Entity) -> Any:
-    return current_core().storage[entity.table]
+    return source(current_core().storage, entity)
 
 
 def _only(*methods: str) -> None:
@@ -87,6 +118,8 @@ def _collection(entity: Entity, session: Session, describe: bool) -> Response:
         _only("GET")
         return json_response(metadata.entity_metadata(entity), 200)
     _only(*_verbs(entity, "Search", "Create"))
+    if not entity.enabled:
+        raise ApiError(404, "ResourceNotFound", f"{entity.resource} is not enabled on this system.")
     if request.method == "POST":
         return records.create(entity, session)
     return search(entity, session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -49,6 +50,7 @@ def upload(ref: int, session: Session) -> Response:
             new_ref = connection.execute(
                 table.insert().values(
                     call_ref=ref,
+                    id=str(uuid.uuid4()),
                     file_name=(upload.filename or "file")[:MAX_NAME],
                     content_type=(upload.mimetype or "application/octet-stream")[:100],
                     size=len(content),

@@ -24,6 +24,10 @@ from .query import AL23_TRUE_FLAGS
 from .sessions import Session, licences
 
 CALL_ENTITY = "Call"
+LOCKED_ACTIONS = ("Update", "Forward", "Defer", "Close")
+UNLOCKING = ("Unlock", "Forward", "Defer", "Close")
+#: the status a call must still have for the action to apply (checked in the UPDATE)
+FROM_STATUS = {"Submit": "New", "Forward": "Open", "Close": "Open", "Reopen": "Closed"}
 
 
 @dataclass(frozen=True)
@@ -56,13 +60,15 @@ def call_actions(row: Any, session: Session, lock: Lock | None) -> list[str]:
     if session.anonymous or flag(row.deleted):
         return []
     if row.status == "New":
-        return ["Submit", "Update"] if row.created_by_ref == me else []
+        if row.created_by_ref != me:
+            return []
+        return ["Submit", "Update", "Defer"] if session.analyst else ["Submit", "Update"]
     if row.status == "Closed":
         return ["Reopen"] if session.analyst or row.user_ref == me else []
     if not session.analyst:
         return []
     if lock is not None and lock.mine(session):
-        return ["Update", "Forward", "Close", "Unlock"]
+        return ["Update", "Forward", "Defer", "Close", "Unlock"]
     return ["Lock"]
 
 
@@ -74,7 +80,7 @@ def flag(value: Any) -> bool:
 def refuse(row: Any, action: str, lock: Lock | None, session: Session) -> ApiError:
     if lock is not None and not lock.mine(session) and row.status == "Open":
         return ApiError(403, "None", f"Record locked by {lock.name}")
-    if row.status == "Open" and session.analyst and action in ("Update", "Forward", "Close"):
+    if row.status == "Open" and session.analyst and action in LOCKED_ACTIONS:
         return not_allowed(f"Lock call {row.ref} before you {action.lower()} it.")
     return not_allowed(
         f"{action} is not available for call {row.ref} in its current state ({row.status})."
@@ -87,7 +93,7 @@ def perform(
     """Apply a state action to call ``row`` (already checked as offered)."""
     core = current_core()
     now = core.clock.naive_now()
-    calls, locks = core.storage["calls"], core.storage["locks"]
+    locks = core.storage["locks"]
     changes: dict[str, Any] = {"last_action_date": now}
     if action == "Lock":
         _take_lock(connection, row.ref, session, now)
@@ -100,35 +106,74 @@ def perform(
         changes.update(status="Closed", closed_date=now, resolution=_resolution(parameters))
     elif action == "Reopen":
         changes.update(status="Open", closed_date=None, resolution=None)
+    elif action == "Defer":
+        _defer(connection, row, session, parameters, changes)
     if action != "Unlock":
-        connection.execute(calls.update().where(calls.c.ref == row.ref).values(**changes))
-    if action in ("Unlock", "Forward", "Close"):
+        _change(connection, row, action, changes)
+    if action in UNLOCKING:
         connection.execute(
             locks.delete().where(locks.c.entity == CALL_ENTITY, locks.c.ref == row.ref)
         )
 
 
+def _change(connection: Connection, row: Any, action: str, changes: dict[str, Any]) -> None:
+    """One conditional UPDATE: of two sessions acting at once, only one moves the call."""
+    calls = current_core().storage["calls"]
+    query = calls.update().where(calls.c.ref == row.ref)
+    if action in FROM_STATUS:
+        query = query.where(calls.c.status == FROM_STATUS[action])
+    if connection.execute(query.values(**changes)).rowcount != 1:
+        raise not_allowed(f"{action} is no longer available for call {row.ref}.")
+
+
+def _defer(
+    connection: Connection,
+    row: Any,
+    session: Session,
+    parameters: dict[str, Any],
+    changes: dict[str, Any],
+) -> None:
+    from .history import defer_values, record
+
+    values = defer_values(parameters)
+    if values.get("Officer") is not None:
+        changes["officer_ref"] = _officer(connection, {"Officer": values["Officer"]})
+    record(connection, row.ref, values, session)
+
+
 def _take_lock(connection: Connection, ref: int, session: Session, now: Any) -> None:
+    """Take the lock in one conditional statement, so that of many sessions locking at
+    once exactly one wins: re-take our own or a lapsed lock (UPDATE ... WHERE the holder
+    is us or no longer live), else insert one where none exists (INSERT ... SELECT
+    WHERE NOT EXISTS; on PostgreSQL a racing insert fails on the primary key)."""
     locks = current_core().storage["locks"]
+    seats = licences().table
+    mine = {"session": session.session, "person_ref": session.person, "locked_at": now}
     where = sa.and_(locks.c.entity == CALL_ENTITY, locks.c.ref == ref)
-    held = current_lock(connection, ref)
-    if held is not None and not held.mine(session):
-        raise ApiError(403, "None", f"Record locked by {held.name}")
-    stale = connection.execute(sa.select(locks.c.session).where(where)).scalar()
-    if stale is not None:  # our own lock, or one whose session has ended
-        connection.execute(locks.delete().where(where, locks.c.session == stale))
+    live = sa.select(seats.c.session).where(seats.c.session.is_not(None), seats.c.expires_at > now)
+    retaken = connection.execute(
+        locks.update()
+        .where(where, sa.or_(locks.c.session == session.session, locks.c.session.not_in(live)))
+        .values(**mine)
+    ).rowcount
+    if retaken == 1:
+        return
+    row = sa.select(
+        sa.literal(CALL_ENTITY, sa.String(40)),
+        sa.literal(ref, sa.Integer),
+        sa.literal(session.session, sa.String(64)),
+        sa.literal(session.person, sa.Integer),
+        sa.literal(now, sa.DateTime),
+    ).where(~sa.exists().where(where))
     try:
         connection.execute(
-            locks.insert().values(
-                entity=CALL_ENTITY,
-                ref=ref,
-                session=session.session,
-                person_ref=session.person,
-                locked_at=now,
-            )
+            locks.insert().from_select(["entity", "ref", "session", "person_ref", "locked_at"], row)
         )
-    except sa.exc.IntegrityError:  # another session locked it a moment ago
+    except sa.exc.IntegrityError:  # another session locked it a moment ago (PostgreSQL)
         raise ApiError(403, "None", "Record locked by another session") from None
+    held = current_lock(connection, ref)  # rowcount of INSERT ... SELECT is unreliable
+    if held is None or not held.mine(session):
+        raise ApiError(403, "None", f"Record locked by {held.name if held else 'another session'}")
 
 
 def _officer(connection: Connection, parameters: dict[str, Any]) -> int:

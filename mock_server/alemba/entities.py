@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
+from .entities_more import (
+    APPROVAL,
+    ASSET,
+    CALL_HISTORY,
+    CALL_TEMPLATE,
+    IPK_STATUS_STREAM_TO_TYPE,
+    IPK_STATUS_STREAM_TYPE_TO_TYPE,
+    SERVICE_ACTION,
+    SERVICE_ORDER,
+    SERVICE_ORDER_ITEM,
+    partition_prop,
+    ref_prop,
+)
 from .schema import Action, Entity, Prop
 
-
-def _ref(**kwargs: object) -> Prop:
-    return Prop(
-        "Ref",
-        "Integer",
-        key=True,
-        readonly=True,
-        description="The unique identifier of the record",
-        **kwargs,
-    )  # type: ignore[arg-type]
-
-
-def _partition(required: bool = True) -> Prop:
-    return Prop(
-        "Partition",
-        "Partition",
-        required=required,
-        description="The partition the record belongs to",
-    )
+_ref = ref_prop
+_partition = partition_prop
 
 
 PARTITION = Entity(
@@ -211,6 +207,7 @@ ATTACHMENT = Entity(
     (
         _ref(),
         Prop("Call", "Call", readonly=True, description="The call the file belongs to"),
+        Prop("Id", "Guid", readonly=True, description="A globally unique id of the file"),
         Prop("FileName", "Text", length=255, description="The file's name"),
         Prop("ContentType", "Text", length=100, description="MIME type"),
         Prop("Size", "Long", readonly=True, description="Size in bytes"),
@@ -228,6 +225,15 @@ ATTACHMENT = Entity(
 
 OFFICER = Prop("Officer", "Person", required=True, description="The analyst to forward to")
 RESOLUTION = Prop("Resolution", "Text", length=255, description="How the call was resolved")
+#: the Defer action's parameters (cookbook, "Recording Actions" and "Initial Assignment")
+DEFER_PARAMETERS = (
+    Prop("Description.Description", "RichText", description="What was done (history text)"),
+    Prop("Description.DescriptionHtml", "RichText", description="What was done, as HTML"),
+    Prop("Description.Title", "Text", length=80, description="A title for the history entry"),
+    Prop("ActionType", "Short", description="The kind of action recorded (1 Note, 2 Phone "
+         "call, 3 E-mail, 4 Site visit)"),
+    Prop("Officer", "Person", description="The analyst the call is assigned to (optional)"),
+)
 CALL_ACTIONS = (
     Action("Submit", description="Submit a new call so that it is visible to others"),
     Action("Lock", description="Lock the call for your session before changing it"),
@@ -237,6 +243,12 @@ CALL_ACTIONS = (
     ),
     Action("Close", description="Close the call (unlocks it)", parameters=(RESOLUTION,)),
     Action("Reopen", description="Reopen a closed call"),
+    Action(
+        "Defer",
+        description="Record an action on the call (a history entry), optionally assign it to "
+        "an officer, and unlock it",
+        parameters=DEFER_PARAMETERS,
+    ),
 )
 CALL = Entity(
     "Call",
@@ -248,6 +260,12 @@ CALL = Entity(
         Prop("ShortDescription", "Text", length=80, description="One-line summary"),
         Prop("Description", "RichText", description="Full description"),
         Prop(
+            "DescriptionHtml",
+            "RichText",
+            description="The description as HTML (computed from Description when not given)",
+        ),
+        Prop("Template", "CallTemplate", description="The call template the call was logged from"),
+        Prop(
             "Status",
             "Text",
             length=10,
@@ -255,8 +273,20 @@ CALL = Entity(
             default="New",
             description="New (not submitted), Open, Closed",
         ),
-        Prop("IpkStatus", "IpkStatus", required=True, description="ITIL process status"),
-        Prop("IpkStream", "IpkStream", required=True, description="ITIL process stream"),
+        Prop(
+            "IpkStatus",
+            "IpkStatus",
+            required=True,
+            required_rule="IpkStatus must be set when Template is null",
+            description="ITIL process status",
+        ),
+        Prop(
+            "IpkStream",
+            "IpkStream",
+            required=True,
+            required_rule="IpkStream must be set when Template is null",
+            description="ITIL process stream",
+        ),
         Prop("Type", "CallType", description="The screen set the call is logged with"),
         Prop("Priority", "CallPriority", description="How urgent the call is"),
         Prop("User", "Person", description="Who the call is for"),
@@ -268,6 +298,7 @@ CALL = Entity(
         _partition(),
         Prop("CreatedDate", "DateTime", readonly=True, description="When it was created"),
         Prop("LoggedDate", "DateTime", readonly=True, description="When it was submitted"),
+        Prop("ActualLogDate", "DateTime", readonly=True, description="When it was logged"),
         Prop("ClosedDate", "DateTime", readonly=True, description="When it was closed"),
         Prop("LastActionDate", "DateTime", readonly=True, description="Last change"),
         Prop(
@@ -288,6 +319,17 @@ CALL = Entity(
         ),
         Prop("TimeSpent", "Double", description="Hours spent so far"),
         Prop("Resolution", "Text", length=255, readonly=True, description="Closing remarks"),
+        Prop(
+            "LastHistoryOrder",
+            "Integer",
+            readonly=True,
+            description="Order of the call's latest history entry (join CallHistory on it)",
+        ),
+        Prop(
+            "ServiceOrderItem",
+            "ServiceOrderItem",
+            description="The service order item the call fulfils",
+        ),
         Prop("Number1", "Integer", extension=True, description="Extension field: number 1"),
         Prop("Number2", "Integer", extension=True, description="Extension field: number 2"),
         Prop("Text1", "Text", length=60, extension=True, description="Extension field: text 1"),
@@ -310,6 +352,8 @@ INCIDENT = CALL.child(
 )
 
 ENTITIES: tuple[Entity, ...] = (
+    APPROVAL,
+    ASSET,
     CALL,
     INCIDENT,
     PERSON,
@@ -324,11 +368,18 @@ ENTITIES: tuple[Entity, ...] = (
     PARTITION,
     ATTACHMENT,
     INVENTORY_ALLOCATION,
+    CALL_TEMPLATE,
+    CALL_HISTORY,
+    IPK_STATUS_STREAM_TO_TYPE,
+    IPK_STATUS_STREAM_TYPE_TO_TYPE,
+    SERVICE_ACTION,
+    SERVICE_ORDER,
+    SERVICE_ORDER_ITEM,
 )
 BY_NAME = {entity.name: entity for entity in ENTITIES}
 BY_RESOURCE = {entity.resource: entity for entity in ENTITIES}
 #: the entities with a table of their own (a child shares its parent's)
-STORED = tuple(entity for entity in ENTITIES if entity.parent is None)
+STORED = tuple(entity for entity in ENTITIES if entity.parent is None and not entity.subtypes)
 
 
 CHILDREN = {entity.name: [o for o in ENTITIES if o.parent == entity.name] for entity in ENTITIES}

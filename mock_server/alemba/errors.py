@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask.wrappers import Response
 
 from ..core import ApiError
 from ..core.envelopes import alemba_typed, json_response
+from .deviations import deviation_on
 
 #: the statuses the guide names (AL-25), plus 201 for a create (the vendor's cookbook)
 ALLOWED_STATUSES = (200, 201, 304, 400, 401, 403, 404, 405, 415, 500)
@@ -22,9 +24,14 @@ def envelope(error: ApiError) -> Response:
         )
     status = error.status if error.status in ALLOWED_STATUSES else 400
     fields = {key: value for key, value in error.fields.items() if key != "style"}
-    return alemba_typed(
+    response = alemba_typed(
         ApiError(status, error.code, error.message, headers=error.headers, **fields)
     )
+    if deviation_on("AL-25"):
+        body = response.get_json()
+        body.pop("SubStatus", None)
+        response.set_data(json.dumps(body))
+    return response
 
 
 def oauth_error(status: int, code: str, description: str) -> ApiError:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from .deviations import deviation_on
 from .entities import BY_NAME, children
 from .schema import Entity, Prop, flag_is_true
 
@@ -26,7 +27,10 @@ def action_link(entity: Entity, name: str) -> str:
 
 
 def kind_of(entity: Entity, row: Any) -> Entity:
-    """The most specific entity a row is: a call whose IpkStatus is Incident is an Incident."""
+    """The most specific entity a row is: a call whose IpkStatus is Incident is an Incident,
+    an asset that is a service a Service."""
+    if entity.subtypes:
+        return BY_NAME.get(_get(row, "asset_type"), entity)
     for child in children(entity):
         name, value = child.kind  # type: ignore[misc]
         if _get(row, child.by_name[name].column) == value:
@@ -50,6 +54,8 @@ def dotnet_time(value: datetime | None) -> str | None:
 def to_json(data_type: str, value: Any, flag: bool = False) -> Any:
     if value is None:
         return None
+    if data_type == "Boolean" and flag and deviation_on("AL-23"):
+        return str(value).upper() in ("Y", "TRUE")
     if data_type == "Boolean":
         return flag_is_true(value) if flag else bool(value)
     if data_type == "DateTime":
@@ -67,10 +73,18 @@ def prop_json(prop: Prop, value: Any) -> Any:
     return to_json(prop.data_type, value, prop.flag is not None)
 
 
+def prop_json_all(entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
+    return {name: prop_json(entity.by_name[name], value) for name, value in values.items()}
+
+
 def record_json(entity: Entity, row: Any) -> dict[str, Any]:
     """Every property of a row (lookups as their key), then its links."""
     kind = kind_of(entity, row)
-    body = {prop.name: prop_json(prop, _get(row, prop.column)) for prop in kind.props}
+    body = {
+        prop.name: prop_json(prop, _get(row, prop.column))
+        for prop in kind.props
+        if not prop.column.startswith("x:")  # extension values live elsewhere (.extensions)
+    }
     body.update(links(kind, _get(row, kind.key.column)))
     return body
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .deviations import deviation_on
 from .entities import BY_NAME, ENTITIES, children
 from .links import PREFIX, action_link, metadata_link
+from .relations import relations
 from .schema import DISPLAY_TYPES, Action, Entity, Prop
 
 VERB_METHODS = {
@@ -30,7 +32,9 @@ def root_metadata() -> dict[str, Any]:
         "description": "A description of the API, the links at this level and the "
         "ResourceDescriptor response type.",
         "status": "GA",
-        "_links": {entity.name: [{"_self": metadata_link(entity)}] for entity in ENTITIES},
+        "_links": {}
+        if deviation_on("AL-09")
+        else {entity.name: [{"_self": metadata_link(entity)}] for entity in ENTITIES},
         "_self": f"{PREFIX}/$metadata",
     }
 
@@ -38,7 +42,7 @@ def root_metadata() -> dict[str, Any]:
 def property_json(prop: Prop) -> dict[str, Any]:
     """One property, with exactly the fields AL-10 lists."""
     lookup = prop.is_lookup
-    return {
+    described = {
         "name": prop.name,
         "displayName": prop.label,
         "type": {
@@ -54,6 +58,9 @@ def property_json(prop: Prop) -> dict[str, Any]:
         "length": prop.length if prop.data_type == "Text" else None,
         "uppercase": prop.uppercase,
     }
+    if deviation_on("AL-10"):
+        del described["usage"]
+    return described
 
 
 def entity_metadata(entity: Entity) -> dict[str, Any]:
@@ -67,16 +74,26 @@ def entity_metadata(entity: Entity) -> dict[str, Any]:
         "name": entity.name,
         "description": entity.description,
         "status": entity.status,
-        "children": [{"_self": metadata_link(child)} for child in children(entity)],
+        "children": [{"_self": metadata_link(child)} for child in kinds(entity)],
         "properties": [property_json(prop) for prop in entity.props],
         "_actions": {name: [action_summary(entity, name)] for name in action_names(entity)},
         "_context": metadata_link(parent) if parent else f"{PREFIX}/$metadata",
-        "_links": {"Search": [{"_self": f"{PREFIX}/{entity.resource}"}], **lookups},
+        "_links": {
+            **({"Search": [{"_self": f"{PREFIX}/{entity.resource}"}]} if entity.enabled else {}),
+            **lookups,
+        },
         "_self": metadata_link(entity),
     }
 
 
+def kinds(entity: Entity) -> list[Entity]:
+    return [*children(entity), *(BY_NAME[name] for name in entity.subtypes)]
+
+
 def action_names(entity: Entity) -> list[str]:
+    """Every action of the entity; none for a resource switched off on this system."""
+    if not entity.enabled:
+        return []
     return [*entity.verbs, *(action.name for action in entity.actions)]
 
 
@@ -145,11 +162,18 @@ def _inputs(entity: Entity, name: str, custom: Action | None) -> list[dict[str, 
         ]
     if name not in ("Create", "Update"):
         return []
-    return [
-        {"property": prop.name, **_flags(prop.required and name == "Create", prop.readonly)}
-        for prop in entity.props
-        if not prop.key
-    ]
+    inputs = []
+    for prop in entity.props:
+        if prop.key:
+            continue
+        entry: dict[str, Any] = {"property": prop.name}
+        required = prop.required and not prop.required_rule and name == "Create"
+        entry.update(_flags(required, prop.readonly))
+        linked = relations(entity.table, name, prop.name)
+        if linked:
+            entry["relations"] = linked
+        inputs.append(entry)
+    return inputs
 
 
 def _flags(required: bool, readonly: bool) -> dict[str, bool]:

@@ -21,6 +21,7 @@ from ..core import ApiError, current_core
 from ..core.auth import bearer_token
 from ..core.envelopes import json_response
 from ..core.hashing import password_matches, secret_matches
+from .deviations import deviation_on
 from .errors import oauth_error
 from .sessions import (
     ACCESS,
@@ -41,6 +42,8 @@ SESSION_TYPES = ("Analyst", "User")
 VAGUE = "The user name or password is incorrect, or the user may not log in."
 
 Form = dict[str, str]
+
+ANALYST_SCOPE, USER_SCOPE = "session-type:Analyst", "session-type:User"
 
 
 @web.post("/oauth/login")
@@ -81,6 +84,8 @@ def find_client(client_id: str | None) -> Any:
 def authenticated_client(form: Form) -> Any:
     client = find_client(form.get("client_id"))
     if client is None or not client.enabled:
+        if deviation_on("AL-06"):
+            raise oauth_error(400, "invalid_grant", "The client is unknown or not enabled.")
         raise oauth_error(401, "invalid_client", "The client is unknown or not enabled.")
     if client.secret_hash is not None and not secret_matches(
         form.get("client_secret", ""), client.secret_hash
@@ -98,6 +103,10 @@ def session_type(client: Any, scope: str | None) -> str:
             400,
             "invalid_grant",
             "This client needs a scope: session-type:Analyst or session-type:User.",
+        )
+    if deviation_on("AL-05"):
+        scope = {"session-type:analyst": ANALYST_SCOPE, "session-type:user": USER_SCOPE}.get(
+            scope.lower(), scope
         )
     wanted = scope[len("session-type:") :] if scope.startswith("session-type:") else None
     if wanted not in SESSION_TYPES:

@@ -11,13 +11,17 @@ from sqlalchemy.engine import Connection
 from ..core import ApiError, current_core
 from ..core.bodies import json_body
 from ..core.envelopes import json_response
-from . import calls
+from . import approvals, call_create, calls, extensions, orders
+from .deviations import deviation_on
 from .entities import CALL
 from .errors import not_allowed, record_not_found
-from .links import kind_of, record_json
+from .extensions import extended
+from .hypermedia import decorate
+from .links import kind_of, prop_json_all, record_json
 from .metadata import action_summary
 from .schema import Entity
 from .sessions import Session
+from .sources import source
 from .validation import column_values
 from .visibility import require_writer, visible
 
@@ -30,7 +34,7 @@ def parse_ref(raw: str) -> int | None:
 
 def load(connection: Connection, entity: Entity, ref: int, session: Session) -> Any:
     """The record if the session may see it, else ``404 RecordNotFound``."""
-    table = current_core().storage[entity.table]
+    table = source(current_core().storage, entity)
     row = connection.execute(
         sa.select(table).where(table.c[entity.key.column] == ref, visible(entity, table, session))
     ).first()
@@ -42,11 +46,19 @@ def load(connection: Connection, entity: Entity, ref: int, session: Session) -> 
 def instance_actions(
     connection: Connection, entity: Entity, row: Any, session: Session
 ) -> list[str]:
+    if deviation_on("AL-13"):
+        return [a.name for a in entity.actions] + [
+            v for v in ("Update", "Delete") if v in entity.verbs
+        ]
     if entity.table == CALL.table:
         return calls.call_actions(row, session, calls.current_lock(connection, row.ref))
     if session.anonymous:
         return []
-    names = [name for name in ("Update", "Delete") if name in entity.verbs]
+    if entity.table in orders.TABLES:
+        return orders.actions(connection, entity, row)
+    if entity.name == "Approval":
+        return approvals.actions(row, session)
+    names: list[str] = [name for name in ("Update", "Delete") if name in entity.verbs]
     if not session.analyst:
         mine = getattr(row, "created_by_ref", None) == session.person
         names = [name for name in names if name == "Delete" and mine]
@@ -57,11 +69,19 @@ def body_of(connection: Connection, entity: Entity, row: Any, session: Session) 
     body = record_json(entity, row)
     kind = kind_of(entity, row)
     ref = row._mapping[entity.key.column]
-    body["_actions"] = {
+    stored = {k: v for k, v in body.items() if not k.startswith("_")}
+    stored.update(prop_json_all(extended(kind), extensions.read(connection, extended(kind), ref)))
+    body = {**stored, **{k: v for k, v in body.items() if k.startswith("_")}}
+    actions = {
         name: [action_summary(kind, name, ref)]
         for name in instance_actions(connection, entity, row, session)
     }
+    extra = decorate(entity, dict(row._mapping))
+    body["_actions"] = {**actions, **extra.pop("_actions", {})}
     return body
+
+
+PERFORM = {"approvals": approvals.perform, "service_orders": orders.perform}
 
 
 def get(entity: Entity, ref: int, session: Session) -> Response:
@@ -76,10 +96,14 @@ def create(entity: Entity, session: Session) -> Response:
     table = core.storage[entity.table]
     body = _json()
     with core.storage.begin() as connection:
-        values = column_values(connection, entity, body, session)
         if entity.table == CALL.table:
-            values.update(_new_call(connection, values, session))
-        ref = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+            body = call_create.apply_template(connection, body)
+        values = column_values(connection, entity, body, session)
+        values.update(on_create(connection, entity, values, session))
+        extra = extensions.split(values)
+        inserted = connection.execute(table.insert().values(**values)).inserted_primary_key
+        ref: int = inserted[0] if inserted else values[entity.key.column]
+        extensions.write(connection, entity, ref, extra)
         row = connection.execute(sa.select(table).where(table.c[entity.key.column] == ref)).one()
         return json_response(body_of(connection, entity, row, session), 201)
 
@@ -94,7 +118,9 @@ def update(entity: Entity, ref: int, session: Session) -> Response:
         _offered(connection, entity, row, session, "Update")
         values = column_values(connection, entity, body, session, current=row)
         if entity.table == CALL.table:
+            call_create.description_rules(values, row)
             values["last_action_date"] = core.clock.naive_now()
+        extensions.write(connection, entity, ref, extensions.split(values))
         if values:
             connection.execute(
                 table.update().where(table.c[entity.key.column] == ref).values(**values)
@@ -123,7 +149,7 @@ def act(entity: Entity, ref: int, action: str, session: Session) -> Response:
     with current_core().storage.begin() as connection:
         row = load(connection, entity, ref, session)
         _offered(connection, entity, row, session, action)
-        calls.perform(connection, row, action, session, parameters)
+        PERFORM.get(entity.table, calls.perform)(connection, row, action, session, parameters)
         row = load(connection, entity, ref, session)
         return json_response(body_of(connection, entity, row, session), 200)
 
@@ -140,27 +166,16 @@ def _offered(
     )
 
 
-def _new_call(connection: Connection, values: dict[str, Any], session: Session) -> dict:
-    """What creating a call sets itself, and the self-service defaults of the cookbook."""
-    core = current_core()
-    now = core.clock.naive_now()
-    out: dict[str, Any] = {
-        "status": "New",
-        "created_date": now,
-        "last_action_date": now,
-        "created_by_ref": session.person,
-        "deleted": "F",
-        "logged_date": None,
-    }
-    user = values.get("user_ref") or (None if session.analyst else session.person)
-    out["user_ref"] = user
-    if user is not None:
-        persons = core.storage["persons"]
-        person = connection.execute(sa.select(persons).where(persons.c.ref == user)).first()
-        if person is not None:
-            out["organization_ref"] = values.get("organization_ref") or person.organization_ref
-            out["location_ref"] = values.get("location_ref") or person.location_ref
-    return out
+def on_create(
+    connection: Connection, entity: Entity, values: dict[str, Any], session: Session
+) -> dict[str, Any]:
+    """The columns a create sets itself, per kind of record."""
+    if entity.table == CALL.table:
+        call_create.description_rules(values, None)
+        return call_create.new_call(values, session)
+    if entity.table in orders.TABLES:
+        return orders.on_create(connection, entity, values, session)
+    return {}
 
 
 def _json(allow_empty: bool = False) -> Any:

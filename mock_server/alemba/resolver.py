@@ -18,9 +18,12 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..core.storage import Storage
 from .entities import BY_NAME
+from .extensions import column as extension_column
+from .extensions import is_stored
 from .query import AL23_TRUE_FLAGS, ResolvedProperty, UnknownProperty
 from .schema import Entity, Prop
 from .sessions import Session
+from .sources import source
 
 Path = tuple[str, ...]
 
@@ -47,7 +50,7 @@ class Resolver:
         self.storage = storage
         self.session = session
         self.now = now
-        self.root = storage[entity.table]
+        self.root = source(storage, entity)
         self.joins: dict[Path, Join] = {}
         self.aliases: dict[str, Path] = {}
 
@@ -114,7 +117,9 @@ class Resolver:
         return Node(join.entity, join.table)
 
     def scalar(self, node: Node, prop: Prop) -> ResolvedProperty:
-        if prop.column in node.table.c:
+        if is_stored(prop):
+            column = extension_column(node.entity, node.table, node.entity.key.column, prop)
+        elif prop.column in node.table.c:
             column = node.table.c[prop.column]
         else:  # Partition of an entity that is not partitioned
             column = sa.cast(sa.null(), sa.Integer)
@@ -127,12 +132,12 @@ class Resolver:
         self, alias: str, entity: Entity, conditions: list[tuple[str, Path]], inner: bool
     ) -> None:
         """``Alias:Entity(TargetProperty==SourcePath && ...)`` from ``$leftJoin``/``$innerJoin``."""
-        table = self.storage[entity.table].alias()
+        table = source(self.storage, entity).alias()
         target = Node(entity, table)
         clauses = [self._kind(entity, table)]
-        for target_name, source in conditions:
+        for target_name, source_path in conditions:
             prop = self._prop(entity, target_name, (alias, target_name), 1)
-            clauses.append(self.scalar(target, prop).column == self.resolve(source).column)
+            clauses.append(self.scalar(target, prop).column == self.resolve(source_path).column)
         prefix = ("$join", alias)
         self.joins[prefix] = Join(table, sa.and_(*clauses), entity, inner)
         self.aliases[alias] = prefix
@@ -148,6 +153,8 @@ class Resolver:
         prop = entity.prop(name)
         if prop is None and name == "Partition":
             return Prop("Partition", "Integer", column_name="partition_ref")
+        if prop is None and name.endswith("Id"):
+            prop = _id_of(entity.prop(name[:-2]))
         if prop is None or prop.no_search:
             raise UnknownProperty(path, entity.name, index)
         return prop
@@ -155,7 +162,7 @@ class Resolver:
     def _follow(self, prefix: Path, node: Node, prop: Prop) -> Node:
         if prefix not in self.joins:
             target = BY_NAME[prop.data_type]
-            table = self.storage[target.table].alias()
+            table = source(self.storage, target).alias()
             onclause = table.c[target.key.column] == node.table.c[prop.column]
             self.joins[prefix] = Join(table, onclause, target)
         return self.node(prefix)
@@ -178,3 +185,11 @@ class Resolver:
             if hours is not None
         ]
         return sa.and_(c.status == "Open", sa.or_(sa.false(), *late))
+
+
+def _id_of(lookup: Prop | None) -> Prop | None:
+    """``UserId`` for the lookup ``User``: its key as a plain Integer, as the guide's
+    augmenter examples use it (``UserId == @UserId``, ``User.OrganizationId == ...``)."""
+    if lookup is None or not lookup.is_lookup:
+        return None
+    return Prop(f"{lookup.name}Id", "Integer", column_name=lookup.column)

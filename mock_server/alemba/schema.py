@@ -19,13 +19,14 @@ import sqlalchemy as sa
 from .query import AL23_TRUE_FLAGS
 
 NUMERIC = ("Integer", "Long", "Short", "Float", "Double", "Decimal")
-SCALAR_TYPES = ("Binary", "Boolean", "DateTime", "Text", "RichText", *NUMERIC)
+SCALAR_TYPES = ("Binary", "Boolean", "DateTime", "Guid", "Text", "RichText", *NUMERIC)
 DISPLAY_TYPES = {
     "Boolean": ["Checkbox"],
     "DateTime": ["DateTimePicker", "DatePicker"],
     "Text": ["Text"],
     "RichText": ["RichText", "TextArea"],
     "Binary": ["Text"],
+    "Guid": ["Text"],
     **{name: ["Numeric"] for name in NUMERIC},
 }
 SQL_TYPES: dict[str, Any] = {
@@ -38,6 +39,7 @@ SQL_TYPES: dict[str, Any] = {
     "DateTime": sa.DateTime,
     "RichText": sa.Text,
     "Binary": sa.LargeBinary,
+    "Guid": lambda: sa.String(36),
 }
 #: the legacy flag conventions of AL-23, as (true, false) spellings
 FLAG_CONVENTIONS = {
@@ -69,6 +71,7 @@ class Prop:
     description: str = ""
     display_name: str | None = None
     column_name: str | None = None
+    required_rule: str = ""  # why it is required ("IpkStatus must be set when Template is null")
 
     @property
     def column(self) -> str:
@@ -133,6 +136,10 @@ class Entity:
     actions: tuple[Action, ...] = ()
     anonymous: bool = False  # readable by client_credentials sessions
     status: str = "GA"
+    #: an abstract grouping searched over its kinds' tables (Asset: Service, ConfigurationItem)
+    subtypes: tuple[str, ...] = ()
+    #: a resource that exists but is switched off on this system (search answers 404)
+    enabled: bool = True
     by_name: dict[str, Prop] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -15,17 +15,20 @@ import sqlalchemy as sa
 from flask import Response, request
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..core import current_core
+from ..core import ApiError, current_core
 from ..core.envelopes import json_response
 from ..core.pagination import count_rows, top_skip_page
+from .deviations import deviation_on
 from .entities import children
 from .errors import bad_request
+from .hypermedia import decorate, extra_columns
 from .links import PREFIX, kind_of, links, metadata_link, record_link, to_json
 from .params import SearchParams, parse, path_of
 from .query import FilterContext, FilterError, UnknownProperty, translate_filter
 from .resolver import Node, Resolver
 from .schema import Entity
 from .sessions import Session
+from .sources import partition_clause
 from .visibility import visible
 
 Keys = tuple[str, ...]
@@ -70,13 +73,17 @@ def search(
         if params.count:
             return Response(str(count_rows(connection, query)), 200, content_type="text/plain")
         page = top_skip_page(
-            connection, query, top=params.top, skip=params.skip, with_total=params.inline_count
+            connection,
+            query,
+            top=params.top,
+            skip=0 if deviation_on("AL-15") else params.skip,
+            with_total=params.inline_count,
         )
     body: dict[str, Any] = {
         "results": [_result(entity, plan, row) for row in page.rows],
         "_self": _hint(base or f"{PREFIX}/{entity.resource}", params),
     }
-    if page.total is not None:
+    if page.total is not None and not deviation_on("AL-16"):
         body["__count"] = page.total
     return json_response(body, 200)
 
@@ -136,8 +143,8 @@ def _target(resolver: Resolver, prefix: Keys) -> Node:
 
 def _filters(resolver: Resolver, params: SearchParams, session: Session) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
-    if params.partition is not None and resolver.entity.partitioned:
-        clauses.append(resolver.root.c.partition_ref == params.partition)
+    if params.partition is not None and resolver.entity.partitioned and not deviation_on("AL-21"):
+        clauses.append(partition_clause(resolver.entity, resolver.root, params.partition))
     if params.filter is not None:
         core = current_core()
         context = FilterContext(
@@ -149,6 +156,8 @@ def _filters(resolver: Resolver, params: SearchParams, session: Session) -> Colu
         try:
             clauses.append(translate_filter(params.filter, resolver, context))
         except FilterError as error:
+            if deviation_on("AL-18"):
+                raise ApiError(500, "None", "An error has occurred.") from None
             raise bad_request(f"$filter: {error.message}", kind="QueryParseException") from None
     return sa.and_(sa.true(), *clauses)
 
@@ -180,6 +189,9 @@ def _query(
         root.c[child.by_name[child.kind[0]].column].label(f"__kind{i}")  # type: ignore[index]
         for i, child in enumerate(children(entity))
     ]
+    if entity.subtypes:
+        columns.append(root.c.asset_type.label("__subtype"))
+    columns += [root.c[name].label(f"__x_{name}") for name in extra_columns(entity)]
     columns += [output.column.label(f"c{i}") for i, output in enumerate(plan.outputs)]
     columns += [
         node.table.c[node.entity.key.column].label(f"n{i}")
@@ -194,6 +206,7 @@ def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
         child.by_name[child.kind[0]].column: mapping[f"__kind{i}"]  # type: ignore[index]
         for i, child in enumerate(children(entity))
     }
+    kinds["asset_type"] = mapping.get("__subtype")
     kind = kind_of(entity, kinds)
     body: dict[str, Any] = {}
     for i, output in enumerate(plan.outputs):
@@ -201,6 +214,9 @@ def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
     for i, (prefix, node) in enumerate(plan.nodes.items()):
         _link(body, prefix, node, mapping[f"n{i}"])
     body.update(links(kind, mapping["__key"]))
+    if deviation_on("AL-14"):
+        del body["_context"]
+    body.update(decorate(entity, {n: mapping[f"__x_{n}"] for n in extra_columns(entity)}))
     return body
 
 

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from ..core import Core
 from ..core.licences import LicencePool
 from .entities import STORED
+from .extensions import define_tables as define_extension_tables
 
 
 def define_tables(core: Core) -> None:
@@ -41,4 +42,5 @@ def define_tables(core: Core) -> None:
         sa.Column("person_ref", sa.Integer, nullable=False),
         sa.Column("locked_at", sa.DateTime, nullable=False),
     )
+    define_extension_tables(core)
     LicencePool(core.storage, core.clock)

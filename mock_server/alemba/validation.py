@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import current_core
 from ..core.timefmt import parse_iso, to_naive_utc
+from .deviations import deviation_on
 from .entities import BY_NAME
 from .errors import bad_request, field_errors
 from .schema import Entity, Prop
@@ -57,6 +59,8 @@ def _real(prop: Prop, value: Any) -> Any:
 def _text(prop: Prop, value: Any) -> str:
     if not isinstance(value, str):
         raise Invalid(f"Type: {prop.name} must be text")
+    if prop.length is not None and len(value) > prop.length and deviation_on("AL-26"):
+        value = value[: prop.length]
     if prop.length is not None and len(value) > prop.length:
         raise Invalid(f"MaxLength: {prop.name} must be at most {prop.length} characters")
     return value.upper() if prop.uppercase else value
@@ -87,7 +91,19 @@ def _binary(prop: Prop, value: Any) -> bytes:
         raise Invalid(f"Type: {prop.name} must be base64 text") from None
 
 
+def _guid(prop: Prop, value: Any) -> str:
+    try:
+        return str(uuid.UUID(value)) if isinstance(value, str) else _fail_guid(prop)
+    except ValueError:
+        return _fail_guid(prop)
+
+
+def _fail_guid(prop: Prop) -> str:
+    raise Invalid(f"Type: {prop.name} must be a GUID")
+
+
 CONVERTERS = {
+    "Guid": _guid,
     "Lookup": _integer,
     "Integer": _integer,
     "Long": _integer,
@@ -151,7 +167,9 @@ def _defaults(entity: Entity, values: dict[str, Any], errors: dict[str, list[str
         if prop.default is not None:
             values[prop.column] = stored(prop, prop.default)
         elif prop.required and prop.name not in errors:
-            errors[prop.name] = ["Required"]
+            errors[prop.name] = [
+                f"Required: {prop.required_rule}" if prop.required_rule else "Required"
+            ]
 
 
 def _references(

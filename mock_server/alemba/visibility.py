@@ -12,6 +12,7 @@ from .entities import CALL
 from .errors import not_allowed
 from .schema import Entity
 from .sessions import Session
+from .sources import partition_clause
 
 
 def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
@@ -23,14 +24,34 @@ def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]
         name, value = entity.kind
         clauses.append(table.c[entity.by_name[name].column] == value)
     if entity.partitioned:
-        clauses.append(table.c.partition_ref.in_(session.partitions))
+        clauses.append(partition_clause(entity, table, session.partitions))
     if entity.table == CALL.table:
         clauses.append(_calls_of(table, session))
-    if entity.name == "Attachment":
+    if entity.name in CALL_CHILD_COLUMNS:
         calls = current_core().storage[CALL.table]
         readable = sa.select(calls.c.ref).where(visible(CALL, calls, session))
-        clauses.append(table.c.call_ref.in_(readable))
+        clauses.append(table.c[CALL_CHILD_COLUMNS[entity.name]].in_(readable))
+    if entity.name in OWN_RECORDS and not session.analyst:
+        clauses.append(_own(entity, table, session))
     return sa.and_(sa.true(), *clauses)
+
+
+#: records that belong to a call: visible when the call is
+CALL_CHILD_COLUMNS = {"Attachment": "call_ref", "CallHistory": "ticket_id", "Approval": "call_ref"}
+#: records a user (not an analyst) sees only when they are theirs
+OWN_RECORDS = ("ServiceOrder", "ServiceOrderItem")
+#: the records users may create and change besides calls (self-service ordering)
+USER_WRITABLE = ("calls", "service_orders", "service_order_items")
+
+
+def _own(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
+    me = session.person if session.person is not None else -1
+    orders = current_core().storage["service_orders"]
+    mine = sa.select(orders.c.ref).where(
+        sa.or_(orders.c.requester_ref == me, orders.c.created_by_ref == me)
+    )
+    column = table.c.ref if entity.name == "ServiceOrder" else table.c.service_order_ref
+    return column.in_(mine)
 
 
 def _calls_of(table: Any, session: Session) -> ColumnElement[bool]:
@@ -44,5 +65,5 @@ def _calls_of(table: Any, session: Session) -> ColumnElement[bool]:
 def require_writer(entity: Entity, session: Session, verb: str) -> None:
     if session.anonymous:
         raise not_allowed("Anonymous sessions are read only.")
-    if not session.analyst and entity.table != CALL.table:
+    if not session.analyst and entity.table not in USER_WRITABLE:
         raise not_allowed(f"Only analysts may {verb.lower()} {entity.name} records.")

@@ -66,12 +66,12 @@ def test_create_submit_and_actions_by_state(demo: Demo) -> None:
     assert created.status_code == 201
     ref = created.json["Ref"]
     assert created.json["_self"] == f"api:v1/incident/{ref}"
-    assert set(created.json["_actions"]) == {"Submit", "Update"}
+    assert set(created.json["_actions"]) == {"Submit", "Update", "Defer"}
     assert created.json["_actions"]["Submit"][0]["href"] == f"api:v1/incident/{ref}/submit"
     submitted = demo.put(f"call/{ref}/submit")
     assert submitted.json["Status"] == "Open" and set(submitted.json["_actions"]) == {"Lock"}
     locked = demo.put(f"call/{ref}/lock")
-    assert set(locked.json["_actions"]) == {"Update", "Forward", "Close", "Unlock"}
+    assert set(locked.json["_actions"]) == {"Update", "Forward", "Defer", "Close", "Unlock"}
     forwarded = demo.put(f"call/{ref}/forward", {"$action": {"Officer": 7}})
     assert forwarded.json["Officer"] == 7 and set(forwarded.json["_actions"]) == {"Lock"}
     demo.put(f"call/{ref}/lock")

@@ -29,6 +29,9 @@ from lark import Lark, LarkError, Token, Transformer, UnexpectedInput
 from lark.exceptions import UnexpectedCharacters, UnexpectedToken
 
 MAX_NESTING = 50
+#: at most this many terms (comparisons, methods, augmenters): the database's own
+#: expression-depth and parameter limits are reached long before a client needs more
+MAX_TERMS = 500
 METHODS = ("Contains", "StartsWith", "EndsWith")
 SESSION_AUGMENTERS = ("UserId", "OrganizationId")
 ORDERING_OPERATORS = (">", "<", ">=", "<=")
@@ -441,14 +444,20 @@ def _children(node: Expr) -> tuple[Expr, ...]:
     return (node.operand,) if isinstance(node, Not) else ()
 
 
-def check_nesting(tree: Expr, limit: int = MAX_NESTING) -> None:
-    """Refuse absurd nesting before anything recursive walks the tree."""
+def check_nesting(tree: Expr, limit: int = MAX_NESTING, terms: int = MAX_TERMS) -> None:
+    """Refuse absurd nesting, and more terms than the database can take, before
+    anything recursive walks the tree or SQL is built."""
     stack = [(tree, 1)]
+    leaves = 0
     while stack:
         node, depth = stack.pop()
         if depth > limit:
             fail(f"The filter nests more than {limit} levels deep", node.pos)
-        stack.extend((child, depth + 1) for child in _children(node))
+        children = _children(node)
+        leaves += not children
+        if leaves > terms:
+            fail(f"The filter has more than {terms} terms; split the search", node.pos)
+        stack.extend((child, depth + 1) for child in children)
 
 
 @lru_cache(maxsize=512)
