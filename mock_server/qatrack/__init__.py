@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..core import Core, SystemProfile
-from . import computed, extras, respond, router  # noqa: F401  (computed registers fields)
+from . import computed, extras, respond, router, session  # noqa: F401  (computed: fields)
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
 from .errors import envelope
@@ -18,6 +18,7 @@ def register_routes(app: Flask) -> None:
     extras.register(app)
     respond.install(app)
     install_browsable(app)
+    session.register(app)
 
 
 def banner(core: Core) -> list[str]:

@@ -8,6 +8,7 @@ from http import HTTPStatus
 from flask import Flask, Response, g, request
 
 from ..core.html import browsable_page
+from . import session
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -38,9 +39,19 @@ def to_page(response: Response) -> Response:
         status=response.status_code, reason=reason,
         headers=headers, body=body, forms=[m for m in BODY_METHODS if m in allow],
         home=f"{request.script_root}/api/")
+    page = _session_links(page)
     response.set_data(page.encode("utf-8"))
     response.content_type = "text/html; charset=utf-8"
     return response
+
+
+def _session_links(page: str) -> str:
+    """DRF's navbar: "Log in" for an anonymous browser; forms carry the CSRF token."""
+    if g.get("qatrack_user") is None:
+        link = f'<a class="login" href="{session.login_link()}">Log in</a>'
+        return page.replace("</header>", f" {link}</header>", 1)
+    return page.replace('<input type="hidden" name="_content_type"',
+                        session.csrf_input() + '<input type="hidden" name="_content_type"')
 
 
 def _title() -> str:

@@ -20,6 +20,7 @@ from .errors import non_field
 from .perform_context import Collection, Item
 
 NEEDS_DAY = "You must include the 'day' key when performing a Test List Cycle"
+INVALID_PROCEDURE = "Invalid Test Procedure: "
 BAD_BASE64 = "base64 encoding requested but content does not appear to be base64"
 
 
@@ -116,13 +117,15 @@ def _composites(items: list[Item], entries: dict[str, Entry]) -> dict[str, Any]:
                 values[item.slug] = None
             else:
                 procedures[item.slug] = item.procedure
-        else:
+        elif entry.present or item.spec.type == ev.CONSTANT:
+            # a test left out is an unbound name (NameError, 3.1.1); constants are always bound
             values[item.slug] = _context_value(item, entry)
     results = calculation.evaluate_all(procedures, values)
     for item in items:
         result = results.get(item.slug)
         if result is not None and result.error:
-            raise non_field(f"Error with {item.slug} test: {result.error}")
+            prefix = "" if result.error == calculation.CYCLE_ERROR else INVALID_PROCEDURE
+            raise non_field(f"Error with {item.slug} test: {prefix}{result.error}")
     return {slug: result.value for slug, result in results.items()}
 
 
@@ -135,7 +138,7 @@ def _context_value(item: Item, entry: Entry) -> object:
     try:
         stored = ev.store(item.spec, raw)
     except ValueError:
-        return None
+        return raw  # 3.1.1 hands the procedure what was sent: "abc" + 1 is a TypeError
     if item.spec.type in ev.STRING_TYPES:
         return stored.string_value
     if item.spec.type == ev.BOOLEAN:
@@ -163,9 +166,11 @@ def _messages(items: list[Item], entries: dict[str, Entry], computed: dict[str, 
                 wrong.append(item.slug)
         elif item.spec.type == ev.CONSTANT:
             continue
+        elif not entry.present or (item.spec.type == ev.UPLOAD and entry.value is None):
+            missing.append(item.slug)  # left out: missing even while in progress (3.1.1)
         elif entry.value is None:
             if not in_progress:
-                missing.append(item.slug)
+                wrong.append(item.slug)  # {"value": null} is a wrong type, not missing
         elif not _type_ok(item, entry):
             wrong.append(item.slug)
     messages = []

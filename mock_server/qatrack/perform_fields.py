@@ -44,6 +44,16 @@ def _datetime(value: Any) -> datetime:
         raise Invalid(str(exc)) from None
 
 
+def _tests(value: Any) -> dict[str, Any]:
+    """A dictionary of test slug to a dictionary of its data (3.1.1's message, space included)."""
+    tests = drf_fields.dictionary(value)
+    bad = [slug for slug, data in tests.items() if not isinstance(data, dict)]
+    if bad:
+        names = ", ".join(bad)
+        raise Invalid(f'"{names}" field(s) have errors. Test data must be a dictionary ')
+    return tests
+
+
 def _status(value: Any) -> int:
     return existing("qa/testinstancestatus", value)
 
@@ -56,7 +66,7 @@ def _utc(value: Any) -> int:
 FIELDS: tuple[tuple[str, Any, bool, bool, bool], ...] = (
     ("work_completed", _datetime, False, True, False),
     ("comment", drf_fields.char(allow_blank=True), False, True, False),
-    ("tests", drf_fields.dictionary, True, False, False),
+    ("tests", _tests, True, False, False),
     ("unit_test_collection", _utc, True, False, True),
     ("work_started", _datetime, True, False, False),
     ("in_progress", drf_fields.boolean, False, False, False),

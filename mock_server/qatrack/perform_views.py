@@ -14,6 +14,7 @@ from sqlalchemy.engine import Connection
 from ..core import current_core
 from . import access, bodies, links, perform_checks, perform_context
 from . import evaluation as ev
+from .computed import session_url
 from .drf_fields import MISSING
 from .perform_checks import BAD_BASE64
 from .perform_fields import Submission, parse
@@ -148,9 +149,9 @@ def _write_form(connection: Connection, tli_id: int, saved: list[Saved]) -> dict
         return plain(field(name), row._mapping[field(name).column])  # type: ignore[arg-type]
     return {
         "url": links.link(TLI, tli_id), "work_completed": value("work_completed"),
-        "comment": row.comment or "", "tests": {s.checked.item.slug: _test(s) for s in saved},
+        "comment": row.comment, "tests": {s.checked.item.slug: _test(s) for s in saved},
         "unit_test_collection": value("unit_test_collection"), "test_list": value("test_list"),
-        "site_url": f"{links.base()}/qa/session/details/{tli_id}/",
+        "site_url": session_url(tli_id),
         **{name: value(name) for name in (
             "work_started", "due_date", "in_progress", "flagged", "user_key",
             "include_for_scheduling", "reviewed", "all_reviewed", "day", "reviewed_by",

@@ -101,7 +101,8 @@ QA = (
         text("string_value", default=""), d("date_value"), dt("datetime_value"),
         b("skipped", default=False), text("comment", default=""), s("pass_fail", default=""),
         i("order", default=0), dt("work_started"), dt("work_completed"),
-        b("in_progress", default=False), *stamps(),
+        b("in_progress", default=False, hidden=True), *stamps(),
+        computed("json_value"), computed("attachments"),
     ), verbose="Test Instance"),
     Resource("qa", "testlistinstances", "testlistinstance", (
         computed("site_url"), link("unit_test_collection", "qa/unittestcollections"),

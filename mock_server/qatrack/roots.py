@@ -9,15 +9,19 @@ from flask import Response, g, request
 
 from ..core import current_core
 from ..core.hashing import password_matches
-from . import access, bodies, drf_fields, links, tokens
-from .errors import field_errors, method_not_allowed, non_field
+from . import access, bodies, drf_fields, links, real311, tokens
+from .errors import field_errors, method_not_allowed, non_field, unauthorized
 from .registry import RESOURCES, ROOT_APPS, URL_APPS, of_app
 from .respond import metadata, respond
 from .schema_doc import document
 
 APP_ROOTS = set(URL_APPS)
 ROOT_METHODS = ("GET", "HEAD", "OPTIONS")
+#: ``/api/`` is a function view (``@api_view(["GET"])``): HEAD is 405 there
+API_ROOT_METHODS = ("GET", "OPTIONS")
 TOKEN_METHODS = ("POST", "OPTIONS")
+#: the views anyone may call, which DRF's generator therefore shows anonymous callers
+ANONYMOUS_PATHS = ("/get-token/", "/composite/", "/upload/")
 LOGIN_FAILED = "Unable to log in with provided credentials."
 
 
@@ -28,8 +32,17 @@ def _read_only(allowed: tuple[str, ...] = ROOT_METHODS) -> None:
         raise method_not_allowed(allowed)
 
 
+def _signed_in(allowed: tuple[str, ...]) -> None:
+    """The roots need a signed-in user (3.1.1: anonymous ``GET /api/`` is 401)."""
+    g.qatrack_allow = allowed
+    if access.authenticate() is None:
+        raise unauthorized()
+    if request.method not in allowed:
+        raise method_not_allowed(allowed)
+
+
 def api_root() -> Response:
-    _read_only()
+    _signed_in(API_ROOT_METHODS)
     if request.method == "OPTIONS":
         return metadata("Api Root")
     return respond({app: f"{links.base()}/api/{'qc' if app == 'qa' else app}"
@@ -38,7 +51,7 @@ def api_root() -> Response:
 
 def app_root(app: str) -> Response:
     """DRF's ``DefaultRouter`` root: each endpoint's list URL (qa links at ``/api/qc/``)."""
-    _read_only()
+    _signed_in(ROOT_METHODS)
     if request.method == "OPTIONS":
         return metadata("Api Root")
     return respond({r.name: links.list_link(r.key) for r in of_app(URL_APPS[app])})
@@ -60,7 +73,8 @@ def get_token() -> Response:
             errors[name] = [exc.message]
     if errors:
         raise field_errors(errors)
-    return respond({"token": _login(values["username"], values["password"])})
+    return respond({"token": _login(values["username"], values["password"])},
+                   headers={"Vary": "Cookie"})
 
 
 def _login(username: str, password: str) -> str:
@@ -75,12 +89,15 @@ def _login(username: str, password: str) -> str:
 
 
 def schema() -> Response:
-    """Our OpenAPI document; anonymous callers see only ``/api/get-token/`` (as DRF's does)."""
+    """Our OpenAPI document; anonymous callers see only the views anyone may call
+    (get-token, composite, upload), as DRF's generator shows them."""
     _read_only()
     if request.method == "OPTIONS":
         return metadata("Schema")
     full: dict[str, Any] = document(sorted(RESOURCES))
     if access.authenticate() is None:
         full = {**full, "paths": {path: item for path, item in full.get("paths", {}).items()
-                                  if path.rstrip("/").endswith("get-token")}}
+                                  if path.endswith(ANONYMOUS_PATHS)}}
+    if real311.mode():
+        return real311.schema(full)
     return respond(full)

@@ -32,23 +32,26 @@ def computed_field(key: str, name: str) -> Callable[[Computed], Computed]:
 
 
 class Serializer:
-    def __init__(self, connection: Connection, resource: Resource) -> None:
+    def __init__(self, connection: Connection, resource: Resource, *,
+                 detail: bool = False) -> None:
         self.connection = connection
         self.resource = resource
+        self.detail = detail
         self.storage = current_core().storage
         self._many: dict[str, dict[int, list[int]]] = {}
 
     def many(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ids = [row.id for row in rows]
         for field in self.resource.fields:
-            if field.kind == "links":
+            if field.kind == "links" and (self.detail or not field.detail_only):
                 self._many[field.name] = self._prefetch(field, ids)
         return [self.one(row) for row in rows]
 
     def one(self, row: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"url": links.link(self.resource.key, row.id)}
         for field in self.resource.shown():
-            out[field.name] = self.value(field, row)
+            if self.detail or not field.detail_only:
+                out[field.name] = self.value(field, row)
         return out
 
     def value(self, field: Field, row: Any) -> Any:

@@ -89,7 +89,7 @@ def detail_response(resource: Resource, row_id: int, status: int = 200) -> Respo
         row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
         if row is None:
             raise not_found()
-        return respond(Serializer(connection, resource).one(row), status)
+        return respond(Serializer(connection, resource, detail=True).one(row), status)
 
 
 def list_response(resource: Resource) -> Response:
