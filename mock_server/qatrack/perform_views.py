@@ -17,7 +17,8 @@ from . import evaluation as ev
 from .computed import session_url
 from .drf_fields import MISSING
 from .perform_checks import BAD_BASE64
-from .perform_fields import Submission, parse
+from .errors import field_errors
+from .perform_fields import DUPLICATE_KEY, Submission, parse
 from .perform_save import Plan, Saved, save_instance
 from .registry import RESOURCES
 from .respond import respond
@@ -61,25 +62,31 @@ def _perform(sub: Submission, user_id: int, tli_id: int | None, previous: dict[s
     completed = clock.naive_now() if sub.work_completed in (MISSING, None) else sub.work_completed
     in_progress = bool(sub.in_progress) if sub.in_progress is not MISSING else False
     tests = {**previous, **sub.tests} if isinstance(sub.tests, dict) else previous
-    with storage.begin() as connection:
-        collection = perform_context.collection(connection, sub.unit_test_collection)
-        day = perform_checks.check_day(collection, sub.day)
-        test_list_id = collection.list_for(day)
-        items = perform_context.items(connection, collection.row.unit_id,
-                                      perform_context.list_tests(connection, test_list_id))
-        checked = perform_checks.check_tests(items, tests, in_progress=in_progress,
-                                             started=started, completed=completed)
-        plan = Plan(
-            user_id=user_id, collection=collection, day=day, test_list_id=test_list_id,
-            work_started=started, work_completed=completed, in_progress=in_progress,
-            include_for_scheduling=True if sub.include_for_scheduling is MISSING
-            else bool(sub.include_for_scheduling),
-            user_key=None if sub.user_key is MISSING else (sub.user_key or None),
-            status_id=None if sub.status is MISSING else sub.status,
-            comment=None if sub.comment in (MISSING, None, "") else sub.comment,
-            attachments=_attachments(sub.attachments), keep_uploads=keep)
-        tli_id, saved = save_instance(connection, plan, checked, tli_id)
-        body = _write_form(connection, tli_id, saved)
+    try:
+        with storage.begin() as connection:
+            collection = perform_context.collection(connection, sub.unit_test_collection)
+            day = perform_checks.check_day(collection, sub.day)
+            test_list_id = collection.list_for(day)
+            items = perform_context.items(connection, collection.row.unit_id,
+                                          perform_context.list_tests(connection, test_list_id))
+            checked = perform_checks.check_tests(items, tests, in_progress=in_progress,
+                                                 started=started, completed=completed)
+            plan = Plan(
+                user_id=user_id, collection=collection, day=day, test_list_id=test_list_id,
+                work_started=started, work_completed=completed, in_progress=in_progress,
+                include_for_scheduling=True if sub.include_for_scheduling is MISSING
+                else bool(sub.include_for_scheduling),
+                user_key=None if sub.user_key is MISSING else (sub.user_key or None),
+                status_id=None if sub.status is MISSING else sub.status,
+                comment=None if sub.comment in (MISSING, None, "") else sub.comment,
+                attachments=_attachments(sub.attachments), keep_uploads=keep)
+            tli_id, saved = save_instance(connection, plan, checked, tli_id)
+            body = _write_form(connection, tli_id, saved)
+    except sa.exc.IntegrityError:
+        # the database's unique user_key: of concurrent performs with one key, one wins
+        if sub.user_key in (MISSING, None, ""):
+            raise
+        raise field_errors({"user_key": [DUPLICATE_KEY]}) from None
     return body, tli_id
 
 

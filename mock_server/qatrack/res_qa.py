@@ -109,7 +109,7 @@ QA = (
         link("test_list", "qa/testlists"), computed("test_instances"),
         computed("attachments"), computed("comments"), dt("work_started"),
         dt("work_completed"), dt("due_date"), b("in_progress", default=False),
-        b("flagged", default=False), s("user_key"), b("include_for_scheduling", default=True),
+        b("flagged", default=False), s("user_key", unique=True), b("include_for_scheduling", default=True),
         dt("reviewed"), b("all_reviewed", default=False), i("day", default=0),
         link("reviewed_by", "auth/users"), *stamps(),
     ), page_size=10, list_methods=TLI_LIST, detail_methods=TLI_DETAIL,

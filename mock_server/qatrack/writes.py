@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from .model import Field, Resource
 from .registry import RESOURCES
 from .tables import through
 
+FAULT_TYPES = "faults/faulttypes"
 SCALARS = {"int": drf_fields.integer, "float": drf_fields.number, "bool": drf_fields.boolean}
 
 
@@ -32,6 +34,8 @@ def create(resource: Resource) -> Response:
             values[field.column] = user.id
         elif field.stored and field.column not in values and field.default is not None:
             values[field.column] = field.default
+    if resource.key == FAULT_TYPES and not values.get("slug"):
+        values["slug"] = slugify(str(values.get("code") or ""))  # FaultType.save; never null
     with core.storage.begin() as connection:
         row_id = connection.execute(
             core.storage[resource.table].insert().values(**values)).inserted_primary_key[0]
@@ -76,6 +80,12 @@ def delete(resource: Resource, row_id: int) -> Response:
         table = core.storage[resource.table]
         connection.execute(table.delete().where(table.c.id == row_id))
     return Response(b"", status=204)
+
+
+def slugify(text: str) -> str:
+    """Django's ``slugify``: lower case, word characters and hyphens, runs joined by ``-``."""
+    text = re.sub(r"[^\w\s-]", "", text.lower())
+    return re.sub(r"[-\s]+", "-", text).strip("-_")
 
 
 def _validated(resource: Resource, *, partial: bool) -> tuple[dict[str, Any], dict[str, list]]:
