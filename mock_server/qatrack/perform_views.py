@@ -16,8 +16,8 @@ from . import access, bodies, links, perform_checks, perform_context
 from . import evaluation as ev
 from .computed import session_url
 from .drf_fields import MISSING
-from .perform_checks import BAD_BASE64
 from .errors import field_errors
+from .perform_checks import BAD_BASE64
 from .perform_fields import DUPLICATE_KEY, Submission, parse
 from .perform_save import Plan, Saved, save_instance
 from .registry import RESOURCES

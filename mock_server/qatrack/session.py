@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Flask, Response, redirect, request
-from werkzeug.wrappers import Response as BaseResponse
 from itsdangerous import BadSignature, URLSafeSerializer
+from werkzeug.wrappers import Response as BaseResponse
 
 from ..core import ApiError, current_core
 from ..core.hashing import derive_secret, password_matches
