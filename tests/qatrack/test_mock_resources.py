@@ -175,3 +175,15 @@ def test_crud_resources_create_update_delete(app: Flask) -> None:
     assert patched.get_json()["description"] == "Beam hold-off"
     assert client.delete(url, headers=headers).status_code == 204
     assert client.get(url, headers=headers).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["number__gte=99999999999999999999",
+                                   "number__in=1,99999999999999999999",
+                                   "number=-99999999999999999999", "type=99999999999999999999"])
+def test_integers_beyond_the_database_are_the_systems_400(get: Any, query: str) -> None:
+    """SQLite and PostgreSQL hold 64-bit integers; a bigger one is a filter error, not a 500."""
+    response = get(f"/api/units/units/?{query}")
+    assert response.status_code == 400, response.get_data(as_text=True)
+    (name, messages), = response.get_json().items()
+    assert name == query.split("=")[0] and messages[0].startswith(("Ensure this value",
+                                                                   "Select a valid choice"))
