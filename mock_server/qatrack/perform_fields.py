@@ -13,7 +13,7 @@ from ..core import current_core
 from . import dates, drf_fields
 from .drf_fields import MISSING, Invalid
 from .errors import field_errors, non_field
-from .writes import existing
+from .records import existing
 
 UTC_KEY = "qa/unittestcollections"
 DUPLICATE_KEY = "test list instance with this user key already exists."

@@ -16,10 +16,11 @@ from . import access, bodies, links, perform_checks, perform_context
 from . import evaluation as ev
 from .computed import session_url
 from .drf_fields import MISSING
-from .errors import field_errors
+from .errors import field_errors, non_field
 from .perform_checks import BAD_BASE64
 from .perform_fields import DUPLICATE_KEY, Submission, parse
 from .perform_save import Plan, Saved, save_instance
+from .records import fetch
 from .registry import RESOURCES
 from .respond import respond
 from .serialize import plain
@@ -37,8 +38,6 @@ def create() -> Response:
 
 
 def update(tli_id: int) -> Response:
-    from .views_read import fetch
-
     row = fetch(RESOURCES[TLI], tli_id)
     user = access.authenticate()
     data, _form = bodies.parse()
@@ -92,8 +91,6 @@ def _perform(sub: Submission, user_id: int, tli_id: int | None, previous: dict[s
 
 def _attachments(raw: Any) -> list[tuple[str, bytes]]:
     """``[{filename, value, encoding}]`` (QT-16), with the upload tests' messages."""
-    from .errors import non_field
-
     found = []
     for entry in raw if isinstance(raw, list) else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):

@@ -6,7 +6,6 @@ a user who may not write the model), throttle, then the handler.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from ..core.pagination import limit_offset_page, offset_arg
 from . import access, filters, perform_views, writes
 from .errors import method_not_allowed, not_found
 from .model import Resource
+from .records import detail_response, fetch
 from .registry import find
 from .respond import metadata, respond
 from .serialize import Serializer
@@ -70,26 +70,6 @@ def _pk(text: str) -> int:
     if not 0 < value < 2**63:
         raise not_found()
     return value
-
-
-def fetch(resource: Resource, row_id: int) -> Any:
-    storage = current_core().storage
-    table = storage[resource.table]
-    with storage.connect() as connection:
-        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-    if row is None:
-        raise not_found()
-    return row
-
-
-def detail_response(resource: Resource, row_id: int, status: int = 200) -> Response:
-    storage = current_core().storage
-    table = storage[resource.table]
-    with storage.connect() as connection:
-        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-        if row is None:
-            raise not_found()
-        return respond(Serializer(connection, resource, detail=True).one(row), status)
 
 
 def list_response(resource: Resource) -> Response:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
@@ -16,7 +15,7 @@ from . import access, bodies, dates, drf_fields, links
 from .drf_fields import MISSING, Invalid
 from .errors import field_errors, non_field
 from .model import Field, Resource
-from .registry import RESOURCES
+from .records import detail_response, existing, fetch
 from .tables import through
 
 FAULT_TYPES = "faults/faulttypes"
@@ -40,16 +39,12 @@ def create(resource: Resource) -> Response:
         row_id = connection.execute(
             core.storage[resource.table].insert().values(**values)).inserted_primary_key[0]
         _set_many(connection, resource, row_id, many)
-    from .views_read import detail_response
-
     response = detail_response(resource, row_id, 201)
     response.headers["Location"] = links.link(resource.key, row_id) or ""
     return response
 
 
 def update(resource: Resource, row_id: int, *, partial: bool) -> Response:
-    from .views_read import detail_response, fetch
-
     fetch(resource, row_id)
     values, many = _validated(resource, partial=partial)
     core, user = current_core(), access.authenticate()
@@ -67,8 +62,6 @@ def update(resource: Resource, row_id: int, *, partial: bool) -> Response:
 
 
 def delete(resource: Resource, row_id: int) -> Response:
-    from .views_read import fetch
-
     fetch(resource, row_id)
     core = current_core()
     with core.storage.begin() as connection:
@@ -143,21 +136,6 @@ def _dated(parse: Any, value: Any) -> Any:
         return parse(value)
     except dates.DateInputError as exc:
         raise Invalid(str(exc)) from None
-
-
-def existing(key: str, value: Any) -> int:
-    """The primary key a hyperlink names, when that object exists."""
-    try:
-        pk = links.resolve_pk(value, key)
-    except links.HyperlinkError as exc:
-        raise Invalid(str(exc)) from None
-    storage = current_core().storage
-    table = storage[RESOURCES[key].table]
-    with storage.connect() as connection:
-        found = connection.execute(sa.select(table.c.id).where(table.c.id == pk)).first()
-    if found is None:
-        raise Invalid(links.DOES_NOT_EXIST)
-    return pk
 
 
 def _set_many(connection: Connection, resource: Resource, row_id: int,
