@@ -12,6 +12,7 @@ from flask import g, request
 from ..core import ApiError, current_core
 from ..core.ratelimit import RateLimit, Window
 from . import session, tokens
+from .deviations import deviation_on
 from .errors import forbidden, method_not_allowed, unauthorized
 
 USER_RATE = RateLimit("user", (Window(1000, 60, "minute"),))
@@ -47,7 +48,7 @@ def authenticate() -> User | None:
     core = current_core()
     user_id = tokens.user_id_for(core, parts[1])
     if user_id is None:
-        raise unauthorized("Invalid token.")
+        raise unauthorized("Token is not valid." if deviation_on("QT-02") else "Invalid token.")
     user = load_user(user_id)
     if user is None:
         raise unauthorized("User inactive or deleted.")
@@ -88,7 +89,8 @@ def require(model: str | None, allowed: tuple[str, ...]) -> User:
     method = request.method
     if method not in SAFE and method not in ACTIONS:
         raise method_not_allowed(allowed)
-    if method in ACTIONS and model and not user.has_perm(f"{ACTIONS[method]}_{model}"):
+    if method in ACTIONS and model and not user.has_perm(f"{ACTIONS[method]}_{model}") and not (
+            model == "testlistinstance" and deviation_on("QT-03")):
         raise forbidden()
     throttle(user, USER_RATE)
     return user

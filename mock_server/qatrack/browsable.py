@@ -9,6 +9,7 @@ from flask import Flask, Response, g, request
 
 from ..core.html import browsable_page
 from . import session
+from .deviations import deviation_on
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -17,6 +18,8 @@ def install(app: Flask) -> None:
     @app.after_request
     def _as_html(response: Response) -> Response:
         if g.get("qatrack_format") != "html" or response.mimetype != "application/json":
+            return response
+        if deviation_on("QT-04"):
             return response
         return to_page(response)
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from ..core import current_core
 from . import dates, drf_fields
+from .deviations import deviation_on
 from .drf_fields import MISSING, Invalid
 from .errors import field_errors, non_field
 from .records import existing
@@ -87,7 +88,9 @@ def parse(data: Any, *, partial: bool, instance_id: int | None = None) -> Submis
         try:
             value = drf_fields.run(data, name, parser, required=required and not partial,
                                    allow_null=allow_null, relation=relation)
-            if name == "user_key" and value not in (MISSING, None, ""):
+            if name == "user_key" and value not in (MISSING, None, "") and deviation_on("QT-17"):
+                value = MISSING  # the key is dropped, so nothing stops a duplicate
+            elif name == "user_key" and value not in (MISSING, None, ""):
                 _unique_key(value, instance_id)
         except Invalid as exc:
             errors[name] = [exc.message]

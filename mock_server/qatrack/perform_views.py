@@ -15,6 +15,7 @@ from ..core import current_core
 from . import access, bodies, links, perform_checks, perform_context
 from . import evaluation as ev
 from .computed import session_url
+from .deviations import deviation_on
 from .drf_fields import MISSING
 from .errors import field_errors, non_field
 from .perform_checks import BAD_BASE64
@@ -57,7 +58,7 @@ def update(tli_id: int) -> Response:
 def _perform(sub: Submission, user_id: int, tli_id: int | None, previous: dict[str, Any],
              keep: frozenset[str]) -> tuple[dict[str, Any], int]:
     storage, clock = current_core().storage, current_core().clock
-    started = sub.work_started
+    started = clock.naive_now() if deviation_on("QT-10") else sub.work_started
     completed = clock.naive_now() if sub.work_completed in (MISSING, None) else sub.work_completed
     in_progress = bool(sub.in_progress) if sub.in_progress is not MISSING else False
     tests = {**previous, **sub.tests} if isinstance(sub.tests, dict) else previous
@@ -91,8 +92,8 @@ def _perform(sub: Submission, user_id: int, tli_id: int | None, previous: dict[s
 
 def _attachments(raw: Any) -> list[tuple[str, bytes]]:
     """``[{filename, value, encoding}]`` (QT-16), with the upload tests' messages."""
-    found = []
-    for entry in raw if isinstance(raw, list) else []:
+    found: list[tuple[str, bytes]] = []
+    for entry in raw if isinstance(raw, list) and not deviation_on("QT-16") else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
             raise non_field("attachments is missing the filename field")
         value = entry.get("value", "")
@@ -163,11 +164,18 @@ def _write_form(connection: Connection, tli_id: int, saved: list[Saved]) -> dict
     }
 
 
+def _pass_fail_fields(saved: Saved) -> dict[str, Any]:
+    fields = saved.outcome.as_fields()
+    if deviation_on("QT-12") and fields.get("pass_fail") == ["no_tol", "No Tol Set"]:
+        fields["pass_fail"] = ["no_tol", "No Tolerance"]
+    return fields
+
+
 def _test(saved: Saved) -> dict[str, Any]:
     item = saved.checked.item
     return {
         "url": links.relative("qa/testinstances", saved.ti_id),
-        **saved.outcome.as_fields(),
+        **_pass_fail_fields(saved),
         "comment": saved.checked.entry.comment,
         "status": links.relative("qa/testinstancestatus", saved.status_id),
         "reference": links.relative("qa/references", item.reference_id),

@@ -7,9 +7,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Response, g, request
 
-from ..core import current_core
+from ..core import ApiError, current_core
 from ..core.hashing import password_matches
 from . import access, bodies, drf_fields, links, real311, tokens
+from .deviations import deviation_on
 from .errors import field_errors, method_not_allowed, non_field, unauthorized
 from .registry import RESOURCES, ROOT_APPS, URL_APPS, of_app
 from .respond import metadata, respond
@@ -84,6 +85,8 @@ def _login(username: str, password: str) -> str:
         user = connection.execute(sa.select(users).where(users.c.username == username)).first()
         if (user is None or not user.is_active or not user.password
                 or user.password.startswith("!") or not password_matches(password, user.password)):
+            if deviation_on("QT-01"):
+                raise ApiError(401, "unauthorized", "Invalid credentials.")
             raise non_field(LOGIN_FAILED)
         return tokens.get_or_create(core, connection, user)
 
@@ -95,7 +98,7 @@ def schema() -> Response:
     if request.method == "OPTIONS":
         return metadata("Schema")
     full: dict[str, Any] = document(sorted(RESOURCES))
-    if access.authenticate() is None:
+    if access.authenticate() is None or deviation_on("QT-05"):
         full = {**full, "paths": {path: item for path, item in full.get("paths", {}).items()
                                   if path.endswith(ANONYMOUS_PATHS)}}
     if real311.mode():
