@@ -66,7 +66,7 @@ FAULTS = (
     ), writable=True, verbose="Fault Type"),
     Resource("faults", "faults", "fault", (
         link("unit", "units/units", nullable=False), link("modality", "units/modalities"),
-        links("fault_types", "faults/faulttypes"), dt("occurred", nullable=False),
+        links("fault_types", "faults/faulttypes", nullable=False), dt("occurred", nullable=False),
         s("treatment_technique", default=""), *stamps(),
     ), writable=True),
 )

@@ -22,7 +22,7 @@ TLI_DETAIL = ("GET", "PATCH")
 
 QA = (
     Resource("qa", "frequencies", "frequency", (
-        s("name"), s("slug"), f("nominal_interval"), f("due_interval"), f("overdue_interval"),
+        s("name"), s("slug"), i("nominal_interval"), f("due_interval"), f("overdue_interval"),
         text("recurrences", default=""), f("window_start"), f("window_end"),
         b("classical", default=True),
     ), verbose="Frequency"),
