@@ -32,9 +32,17 @@ from apidouble.conformance.qatrack._api import Api
 from apidouble.conformance.target import Target
 
 SPEC = resources.files("apidouble.spec").joinpath("qatrack.yaml")
+pytestmark = [pytest.mark.generated]
+
 PROFILES = {"default": 4, "large": 60}
 #: operations the real server is known to fail on (reference: /api/schema/ answers 500)
 REAL_SERVER_ERRORS = {("GET", "/api/schema/")}
+#: the operations the vendor's guide documents; a 500 elsewhere on another server is a note
+#: (reference: 3.1.1's ``qa/searcher/test/`` without ``q`` answers 500), not a failed rule
+GUIDE_PATHS = {"/api/", "/api/get-token/", "/api/schema/", "/api/units/units/",
+               "/api/units/units/{id}/", "/api/qa/testlists/", "/api/qa/testlists/{id}/",
+               "/api/qa/unittestcollections/", "/api/qa/testinstances/",
+               "/api/qa/testlistinstances/"}
 MOCK_WRITES = {("POST", "/api/qa/testlistinstances/"), ("PATCH", "/api/qa/testlistinstances/{id}/")}
 
 
@@ -90,11 +98,16 @@ def test_operation(target: Target, api: Api, operation: tuple[str, str], rule: s
     elif operation in REAL_SERVER_ERRORS:
         pytest.skip("not checkable: the real server's schema endpoint may answer 500")
 
+    notes: list[str] = []
+
     @hypothesis.given(case=schema_operation.as_strategy())
     @_settings()
     def run(case: Any) -> None:
         kwargs = case.as_transport_kwargs(base_url=target.base_url)
         response = target.request(kwargs.pop("method"), kwargs.pop("url"), **kwargs)
+        if not target.is_mock and path not in GUIDE_PATHS and response.status_code >= 500:
+            notes.append(f"{response.status_code} for {response.request.url}")
+            return
         try:
             case.validate_response(schemathesis.Response.from_requests(response, verify=True),
                                    checks=checks)
@@ -103,3 +116,6 @@ def test_operation(target: Target, api: Api, operation: tuple[str, str], rule: s
             raise AssertionError(f"{rule}: {method} {path}: {first}\n{failure}") from None
 
     run()
+    if notes:
+        pytest.skip(f"not checkable: note: {method} {path}, which the guide does not document, "
+                    f"answered {notes[0]} ({len(notes)} of the generated requests)")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask import Flask
 
 from ..core import Core, SystemProfile
-from . import computed, extras, respond, router  # noqa: F401  (computed registers fields)
+from . import computed, extras, respond, router, session  # noqa: F401  (computed: fields)
 from .access import rate_limit_error
+from .deviations import DEVIATIONS
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
 from .errors import envelope
@@ -19,6 +20,7 @@ def register_routes(app: Flask) -> None:
     extras.register(app)
     respond.install(app)
     install_browsable(app)
+    session.register(app)
 
 
 def banner(core: Core) -> list[str]:
@@ -44,4 +46,5 @@ profile = SystemProfile(
     banner=banner,
     docs_authorization=docs_authorization,
     rate_limit_error=rate_limit_error,
+    deviations=DEVIATIONS,
 )

@@ -8,6 +8,8 @@ from http import HTTPStatus
 from flask import Flask, Response, g, request
 
 from ..core.html import browsable_page
+from . import session
+from .deviations import deviation_on
 
 BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -16,6 +18,8 @@ def install(app: Flask) -> None:
     @app.after_request
     def _as_html(response: Response) -> Response:
         if g.get("qatrack_format") != "html" or response.mimetype != "application/json":
+            return response
+        if deviation_on("QT-04"):
             return response
         return to_page(response)
 
@@ -38,9 +42,19 @@ def to_page(response: Response) -> Response:
         status=response.status_code, reason=reason,
         headers=headers, body=body, forms=[m for m in BODY_METHODS if m in allow],
         home=f"{request.script_root}/api/")
+    page = _session_links(page)
     response.set_data(page.encode("utf-8"))
     response.content_type = "text/html; charset=utf-8"
     return response
+
+
+def _session_links(page: str) -> str:
+    """DRF's navbar: "Log in" for an anonymous browser; forms carry the CSRF token."""
+    if g.get("qatrack_user") is None:
+        link = f'<a class="login" href="{session.login_link()}">Log in</a>'
+        return page.replace("</header>", f" {link}</header>", 1)
+    return page.replace('<input type="hidden" name="_content_type"',
+                        session.csrf_input() + '<input type="hidden" name="_content_type"')
 
 
 def _title() -> str:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
+from flask import request
 
-from . import links
+from . import dates, links
 from .serialize import Serializer, computed_field
 
 TLI = "qa/testlistinstances"
+TI = "qa/testinstances"
 UTC = "qa/unittestcollections"
 
 
@@ -39,9 +41,28 @@ def next_test_list(serializer: Serializer, row: Any) -> str | None:
     return links.link("qa/testlists", lists[(row.next_day or 0) % len(lists)])
 
 
+def session_url(tli_id: int) -> str:
+    """3.1.1 writes the page of a performed list as a path: ``/qc/session/details/<id>/``."""
+    return f"{request.script_root}/qc/session/details/{tli_id}/"
+
+
 @computed_field(TLI, "site_url")
 def site_url(serializer: Serializer, row: Any) -> str:
-    return f"{links.base()}/qa/session/details/{row.id}/"
+    return session_url(row.id)
+
+
+@computed_field(TI, "json_value")
+def json_value(serializer: Serializer, row: Any) -> Any:
+    return None  # only tests of a JSON type carry one; the mock has none
+
+
+@computed_field(TI, "attachments")
+def ti_attachments(serializer: Serializer, row: Any) -> list[str | None]:
+    table = serializer.storage["attachments"]
+    ids = serializer.connection.execute(
+        sa.select(table.c.id).where(table.c.testinstance_id == row.id)
+        .order_by(table.c.id)).scalars()
+    return [links.link("attachments/attachments", pk) for pk in ids]
 
 
 @computed_field(TLI, "test_instances")
@@ -64,7 +85,10 @@ def tli_attachments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
 
 @computed_field(TLI, "comments")
 def tli_comments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
-    return serializer.nested("comments/comments", comment_rows(serializer, row.id))
+    """3.1.1's nested comments: ``{"url": "", "user", "submit_date", "comment"}``."""
+    return [{"url": "", "user": links.link("auth/users", c.user_id),
+             "submit_date": dates.render(c.submit_date), "comment": c.comment}
+            for c in comment_rows(serializer, row.id)]
 
 
 def comment_rows(serializer: Serializer, tli_id: int) -> list[Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import request
@@ -9,6 +10,7 @@ from flask.wrappers import Response
 
 from ..core import ApiError
 from ..core.envelopes import drf_detail
+from .respond import compact
 
 NOT_FOUND = "Not found."
 NOT_PROVIDED = "Authentication credentials were not provided."
@@ -57,4 +59,6 @@ def envelope(error: ApiError) -> Response:
     elif error.code in MESSAGES and error.message != MESSAGES[error.code]:
         error = ApiError(error.status, error.code, MESSAGES[error.code],
                          headers=error.headers, **error.fields)
-    return drf_detail(error)
+    response = drf_detail(error)
+    response.set_data(compact(json.loads(response.get_data())))
+    return response

@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 from ..core import current_core
 from ..core.lookups import InvalidFilterValue, lookup_expression
 from . import dates
+from .deviations import deviation_on
 from .errors import field_errors
 from .model import RELATED, Field, Resource
 from .registry import RESOURCES
@@ -23,11 +24,34 @@ from .tables import through
 
 RESERVED = {"limit", "offset", "ordering", "format", "search"}
 CHOICE = "Select a valid choice. That choice is not one of the available choices."
+#: a 64-bit signed integer: what SQLite and PostgreSQL's bigint hold
+BIGGEST = 2**63 - 1
+TOO_BIG = f"Ensure this value is less than or equal to {BIGGEST}."
+TOO_SMALL = f"Ensure this value is greater than or equal to {-BIGGEST}."
+
+
+def check_range(raw: str) -> None:
+    """An integer the database cannot hold is the system's 400, never the driver's 500."""
+    for token in raw.split(","):
+        text = token.strip()
+        try:
+            number = int(text)
+        except ValueError:
+            try:
+                number = int(float(text)) if abs(float(text)) < float("inf") else 0
+            except (ValueError, OverflowError):
+                continue
+        if number > BIGGEST:
+            raise InvalidFilterValue(TOO_BIG)
+        if number < -BIGGEST:
+            raise InvalidFilterValue(TOO_SMALL)
 
 
 def conditions(resource: Resource, args: MultiDict[str, str]) -> list[sa.ColumnElement[bool]]:
     found: list[sa.ColumnElement[bool]] = []
     errors: dict[str, list[str]] = {}
+    if deviation_on("QT-09"):
+        return found
     for key in args:
         if key in RESERVED:
             continue
@@ -81,6 +105,8 @@ def _leaf(resource: Resource, parts: list[str], raw: str) -> sa.ColumnElement[bo
     if lookup not in field.lookups or field.kind in ("link", "links", "computed"):
         return None
     kind = {"text": "str"}.get(field.kind, field.kind)
+    if kind == "int":
+        check_range(raw)
     return lookup_expression(table.c[field.column], kind, lookup, raw,
                              dialect=_dialect(), zone=dates.zone())
 
@@ -93,6 +119,8 @@ def _choice(resource: Resource, field: Field, raw: str) -> sa.ColumnElement[bool
         pk = int(raw.strip())
     except ValueError:
         raise InvalidFilterValue(CHOICE) from None
+    if not 0 < pk <= BIGGEST:
+        raise InvalidFilterValue(CHOICE)
     with storage.connect() as connection:
         if connection.execute(sa.select(target.c.id).where(target.c.id == pk)).first() is None:
             raise InvalidFilterValue(CHOICE)

@@ -37,6 +37,8 @@ class Field:
     auto: str = ""  # "now" (set on create), "touch" (set on every write), "user", "user_touch"
     default: Any = None
     hidden: bool = False  # a column only, never serialized (e.g. denormalised filter keys)
+    unique: bool = False  # a unique constraint in the database (atomic under concurrency)
+    detail_only: bool = False  # serialized on the detail only (3.1.1's list serializers omit it)
     #: links: (table, source column, target column); default ``<table>_<name>``
     through: tuple[str, ...] = ()
 

@@ -15,11 +15,13 @@ from typing import Any
 
 from . import calculation
 from . import evaluation as ev
+from .deviations import deviation_on
 from .drf_fields import MISSING, TRUE_VALUES
 from .errors import non_field
 from .perform_context import Collection, Item
 
 NEEDS_DAY = "You must include the 'day' key when performing a Test List Cycle"
+INVALID_PROCEDURE = "Invalid Test Procedure: "
 BAD_BASE64 = "base64 encoding requested but content does not appear to be base64"
 
 
@@ -67,6 +69,8 @@ def check_day(collection: Collection, day: Any) -> int:
     if day is MISSING:
         raise non_field(NEEDS_DAY)
     last = len(collection.cycle_lists) - 1
+    if deviation_on("QT-13"):
+        return min(max(int(day), 0), last)
     if not 0 <= day <= last:
         raise non_field(f"'{day}' is not a valid day for this Test Collection.  "
                         f"Day must be between 0 & {last}")
@@ -97,7 +101,7 @@ def _upload(item: Item, entry: Entry) -> tuple[str, bytes] | None:
         raise non_field(f"{item.slug} is missing the filename field")
     if not isinstance(entry.value, str):
         return None
-    if entry.encoding == "base64":
+    if entry.encoding == "base64" and not deviation_on("QT-15"):
         try:
             return entry.filename, base64.b64decode(entry.value, validate=True)
         except (binascii.Error, ValueError):
@@ -116,13 +120,17 @@ def _composites(items: list[Item], entries: dict[str, Entry]) -> dict[str, Any]:
                 values[item.slug] = None
             else:
                 procedures[item.slug] = item.procedure
-        else:
+        elif entry.present or item.spec.type == ev.CONSTANT:
+            # a test left out is an unbound name (NameError, 3.1.1); constants are always bound
             values[item.slug] = _context_value(item, entry)
+    if deviation_on("QT-11"):
+        procedures = {}  # composites are left uncalculated
     results = calculation.evaluate_all(procedures, values)
     for item in items:
         result = results.get(item.slug)
         if result is not None and result.error:
-            raise non_field(f"Error with {item.slug} test: {result.error}")
+            prefix = "" if result.error == calculation.CYCLE_ERROR else INVALID_PROCEDURE
+            raise non_field(f"Error with {item.slug} test: {prefix}{result.error}")
     return {slug: result.value for slug, result in results.items()}
 
 
@@ -135,7 +143,7 @@ def _context_value(item: Item, entry: Entry) -> object:
     try:
         stored = ev.store(item.spec, raw)
     except ValueError:
-        return None
+        return raw  # 3.1.1 hands the procedure what was sent: "abc" + 1 is a TypeError
     if item.spec.type in ev.STRING_TYPES:
         return stored.string_value
     if item.spec.type == ev.BOOLEAN:
@@ -163,9 +171,12 @@ def _messages(items: list[Item], entries: dict[str, Entry], computed: dict[str, 
                 wrong.append(item.slug)
         elif item.spec.type == ev.CONSTANT:
             continue
+        elif not entry.present or (item.spec.type == ev.UPLOAD and entry.value is None):
+            if not deviation_on("QT-14"):
+                missing.append(item.slug)  # left out: missing even while in progress (3.1.1)
         elif entry.value is None:
             if not in_progress:
-                missing.append(item.slug)
+                wrong.append(item.slug)  # {"value": null} is a wrong type, not missing
         elif not _type_ok(item, entry):
             wrong.append(item.slug)
     messages = []

@@ -11,9 +11,10 @@ import sqlalchemy as sa
 
 from ..core import current_core
 from . import dates, drf_fields
+from .deviations import deviation_on
 from .drf_fields import MISSING, Invalid
 from .errors import field_errors, non_field
-from .writes import existing
+from .records import existing
 
 UTC_KEY = "qa/unittestcollections"
 DUPLICATE_KEY = "test list instance with this user key already exists."
@@ -44,6 +45,16 @@ def _datetime(value: Any) -> datetime:
         raise Invalid(str(exc)) from None
 
 
+def _tests(value: Any) -> dict[str, Any]:
+    """A dictionary of test slug to a dictionary of its data (3.1.1's message, space included)."""
+    tests = drf_fields.dictionary(value)
+    bad = [slug for slug, data in tests.items() if not isinstance(data, dict)]
+    if bad:
+        names = ", ".join(bad)
+        raise Invalid(f'"{names}" field(s) have errors. Test data must be a dictionary ')
+    return tests
+
+
 def _status(value: Any) -> int:
     return existing("qa/testinstancestatus", value)
 
@@ -56,7 +67,7 @@ def _utc(value: Any) -> int:
 FIELDS: tuple[tuple[str, Any, bool, bool, bool], ...] = (
     ("work_completed", _datetime, False, True, False),
     ("comment", drf_fields.char(allow_blank=True), False, True, False),
-    ("tests", drf_fields.dictionary, True, False, False),
+    ("tests", _tests, True, False, False),
     ("unit_test_collection", _utc, True, False, True),
     ("work_started", _datetime, True, False, False),
     ("in_progress", drf_fields.boolean, False, False, False),
@@ -77,7 +88,9 @@ def parse(data: Any, *, partial: bool, instance_id: int | None = None) -> Submis
         try:
             value = drf_fields.run(data, name, parser, required=required and not partial,
                                    allow_null=allow_null, relation=relation)
-            if name == "user_key" and value not in (MISSING, None, ""):
+            if name == "user_key" and value not in (MISSING, None, "") and deviation_on("QT-17"):
+                value = MISSING  # the key is dropped, so nothing stops a duplicate
+            elif name == "user_key" and value not in (MISSING, None, ""):
                 _unique_key(value, instance_id)
         except Invalid as exc:
             errors[name] = [exc.message]

@@ -14,10 +14,14 @@ from sqlalchemy.engine import Connection
 from ..core import current_core
 from . import access, bodies, links, perform_checks, perform_context
 from . import evaluation as ev
+from .computed import session_url
+from .deviations import deviation_on
 from .drf_fields import MISSING
+from .errors import field_errors, non_field
 from .perform_checks import BAD_BASE64
-from .perform_fields import Submission, parse
+from .perform_fields import DUPLICATE_KEY, Submission, parse
 from .perform_save import Plan, Saved, save_instance
+from .records import fetch
 from .registry import RESOURCES
 from .respond import respond
 from .serialize import plain
@@ -35,8 +39,6 @@ def create() -> Response:
 
 
 def update(tli_id: int) -> Response:
-    from .views_read import fetch
-
     row = fetch(RESOURCES[TLI], tli_id)
     user = access.authenticate()
     data, _form = bodies.parse()
@@ -56,38 +58,42 @@ def update(tli_id: int) -> Response:
 def _perform(sub: Submission, user_id: int, tli_id: int | None, previous: dict[str, Any],
              keep: frozenset[str]) -> tuple[dict[str, Any], int]:
     storage, clock = current_core().storage, current_core().clock
-    started = sub.work_started
+    started = clock.naive_now() if deviation_on("QT-10") else sub.work_started
     completed = clock.naive_now() if sub.work_completed in (MISSING, None) else sub.work_completed
     in_progress = bool(sub.in_progress) if sub.in_progress is not MISSING else False
     tests = {**previous, **sub.tests} if isinstance(sub.tests, dict) else previous
-    with storage.begin() as connection:
-        collection = perform_context.collection(connection, sub.unit_test_collection)
-        day = perform_checks.check_day(collection, sub.day)
-        test_list_id = collection.list_for(day)
-        items = perform_context.items(connection, collection.row.unit_id,
-                                      perform_context.list_tests(connection, test_list_id))
-        checked = perform_checks.check_tests(items, tests, in_progress=in_progress,
-                                             started=started, completed=completed)
-        plan = Plan(
-            user_id=user_id, collection=collection, day=day, test_list_id=test_list_id,
-            work_started=started, work_completed=completed, in_progress=in_progress,
-            include_for_scheduling=True if sub.include_for_scheduling is MISSING
-            else bool(sub.include_for_scheduling),
-            user_key=None if sub.user_key is MISSING else (sub.user_key or None),
-            status_id=None if sub.status is MISSING else sub.status,
-            comment=None if sub.comment in (MISSING, None, "") else sub.comment,
-            attachments=_attachments(sub.attachments), keep_uploads=keep)
-        tli_id, saved = save_instance(connection, plan, checked, tli_id)
-        body = _write_form(connection, tli_id, saved)
+    try:
+        with storage.begin() as connection:
+            collection = perform_context.collection(connection, sub.unit_test_collection)
+            day = perform_checks.check_day(collection, sub.day)
+            test_list_id = collection.list_for(day)
+            items = perform_context.items(connection, collection.row.unit_id,
+                                          perform_context.list_tests(connection, test_list_id))
+            checked = perform_checks.check_tests(items, tests, in_progress=in_progress,
+                                                 started=started, completed=completed)
+            plan = Plan(
+                user_id=user_id, collection=collection, day=day, test_list_id=test_list_id,
+                work_started=started, work_completed=completed, in_progress=in_progress,
+                include_for_scheduling=True if sub.include_for_scheduling is MISSING
+                else bool(sub.include_for_scheduling),
+                user_key=None if sub.user_key is MISSING else (sub.user_key or None),
+                status_id=None if sub.status is MISSING else sub.status,
+                comment=None if sub.comment in (MISSING, None, "") else sub.comment,
+                attachments=_attachments(sub.attachments), keep_uploads=keep)
+            tli_id, saved = save_instance(connection, plan, checked, tli_id)
+            body = _write_form(connection, tli_id, saved)
+    except sa.exc.IntegrityError:
+        # the database's unique user_key: of concurrent performs with one key, one wins
+        if sub.user_key in (MISSING, None, ""):
+            raise
+        raise field_errors({"user_key": [DUPLICATE_KEY]}) from None
     return body, tli_id
 
 
 def _attachments(raw: Any) -> list[tuple[str, bytes]]:
     """``[{filename, value, encoding}]`` (QT-16), with the upload tests' messages."""
-    from .errors import non_field
-
-    found = []
-    for entry in raw if isinstance(raw, list) else []:
+    found: list[tuple[str, bytes]] = []
+    for entry in raw if isinstance(raw, list) and not deviation_on("QT-16") else []:
         if not isinstance(entry, dict) or not isinstance(entry.get("filename"), str):
             raise non_field("attachments is missing the filename field")
         value = entry.get("value", "")
@@ -148,9 +154,9 @@ def _write_form(connection: Connection, tli_id: int, saved: list[Saved]) -> dict
         return plain(field(name), row._mapping[field(name).column])  # type: ignore[arg-type]
     return {
         "url": links.link(TLI, tli_id), "work_completed": value("work_completed"),
-        "comment": row.comment or "", "tests": {s.checked.item.slug: _test(s) for s in saved},
+        "comment": row.comment, "tests": {s.checked.item.slug: _test(s) for s in saved},
         "unit_test_collection": value("unit_test_collection"), "test_list": value("test_list"),
-        "site_url": f"{links.base()}/qa/session/details/{tli_id}/",
+        "site_url": session_url(tli_id),
         **{name: value(name) for name in (
             "work_started", "due_date", "in_progress", "flagged", "user_key",
             "include_for_scheduling", "reviewed", "all_reviewed", "day", "reviewed_by",
@@ -158,11 +164,18 @@ def _write_form(connection: Connection, tli_id: int, saved: list[Saved]) -> dict
     }
 
 
+def _pass_fail_fields(saved: Saved) -> dict[str, Any]:
+    fields = saved.outcome.as_fields()
+    if deviation_on("QT-12") and fields.get("pass_fail") == ["no_tol", "No Tol Set"]:
+        fields["pass_fail"] = ["no_tol", "No Tolerance"]
+    return fields
+
+
 def _test(saved: Saved) -> dict[str, Any]:
     item = saved.checked.item
     return {
         "url": links.relative("qa/testinstances", saved.ti_id),
-        **saved.outcome.as_fields(),
+        **_pass_fail_fields(saved),
         "comment": saved.checked.entry.comment,
         "status": links.relative("qa/testinstancestatus", saved.status_id),
         "reference": links.relative("qa/references", item.reference_id),

@@ -43,11 +43,11 @@ UNITS = (
     Resource("units", "modalities", "modality", (s("name"),), verbose="Modality"),
     Resource("units", "sites", "site", (s("name"), s("slug"))),
     Resource("units", "units", "unit", (
-        i("number"), s("name"), s("serial_number", default=""), s("location", default=""),
-        d("install_date"), d("date_acceptance"), link("type", "units/unittypes"),
-        link("site", "units/sites"), b("active", default=True),
-        b("restricted", default=False), b("is_serviceable", default=False),
-        links("modalities", "units/modalities"),
+        s("name"), i("number"), link("site", "units/sites"), link("type", "units/unittypes"),
+        s("serial_number", default=""), s("location", default=""), d("install_date"),
+        d("date_acceptance"), b("active", default=True), b("is_serviceable", default=False),
+        links("modalities", "units/modalities", detail_only=True),
+        b("restricted", default=False, hidden=True),  # 3.1 dropped the field from the API
     ), ordering=("number",)),
     Resource("units", "availabletimes", "unitavailabletime", (
         link("unit", "units/units"), d("date_changed"),
@@ -66,7 +66,7 @@ FAULTS = (
     ), writable=True, verbose="Fault Type"),
     Resource("faults", "faults", "fault", (
         link("unit", "units/units", nullable=False), link("modality", "units/modalities"),
-        links("fault_types", "faults/faulttypes"), dt("occurred", nullable=False),
+        links("fault_types", "faults/faulttypes", nullable=False), dt("occurred", nullable=False),
         s("treatment_technique", default=""), *stamps(),
     ), writable=True),
 )

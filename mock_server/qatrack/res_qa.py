@@ -22,7 +22,7 @@ TLI_DETAIL = ("GET", "PATCH")
 
 QA = (
     Resource("qa", "frequencies", "frequency", (
-        s("name"), s("slug"), f("nominal_interval"), f("due_interval"), f("overdue_interval"),
+        s("name"), s("slug"), i("nominal_interval"), f("due_interval"), f("overdue_interval"),
         text("recurrences", default=""), f("window_start"), f("window_end"),
         b("classical", default=True),
     ), verbose="Frequency"),
@@ -101,14 +101,16 @@ QA = (
         text("string_value", default=""), d("date_value"), dt("datetime_value"),
         b("skipped", default=False), text("comment", default=""), s("pass_fail", default=""),
         i("order", default=0), dt("work_started"), dt("work_completed"),
-        b("in_progress", default=False), *stamps(),
+        b("in_progress", default=False, hidden=True), *stamps(),
+        computed("json_value"), computed("attachments"),
     ), verbose="Test Instance"),
     Resource("qa", "testlistinstances", "testlistinstance", (
         computed("site_url"), link("unit_test_collection", "qa/unittestcollections"),
         link("test_list", "qa/testlists"), computed("test_instances"),
         computed("attachments"), computed("comments"), dt("work_started"),
         dt("work_completed"), dt("due_date"), b("in_progress", default=False),
-        b("flagged", default=False), s("user_key"), b("include_for_scheduling", default=True),
+        b("flagged", default=False), s("user_key", unique=True),
+        b("include_for_scheduling", default=True),
         dt("reviewed"), b("all_reviewed", default=False), i("day", default=0),
         link("reviewed_by", "auth/users"), *stamps(),
     ), page_size=10, list_methods=TLI_LIST, detail_methods=TLI_DETAIL,

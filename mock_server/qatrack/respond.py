@@ -11,8 +11,13 @@ RENDERS = ["application/json", "text/html"]
 PARSES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
 
 
+def compact(body: Any) -> str:
+    """DRF's ``JSONRenderer``: no spaces after ``:`` and ``,`` (so Content-Length matches)."""
+    return json.dumps(body, separators=(",", ":"))
+
+
 def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(json.dumps(body), status=status, content_type="application/json")
+    response = Response(compact(body), status=status, content_type="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
@@ -32,6 +37,6 @@ def install(app: Flask) -> None:
         allow = g.get("qatrack_allow")
         if allow and "Allow" not in response.headers:
             response.headers["Allow"] = ", ".join(allow)
-        if response.status_code != 301:
+        if response.status_code != 301 and "Vary" not in response.headers:
             response.headers["Vary"] = "Accept, Cookie"
         return response

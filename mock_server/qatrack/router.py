@@ -11,7 +11,7 @@ from urllib.parse import quote
 from flask import Flask, Response, g, request
 
 from ..core import current_core
-from . import extras, negotiate, roots, views_read
+from . import extras, negotiate, real311, roots, views_read
 from .errors import not_found
 from .registry import find
 
@@ -72,6 +72,8 @@ def dispatch(path: str = "") -> Response:
     if route is None:
         if not request.path.endswith("/") and (not path or match(path + "/") is not None):
             return append_slash()
+        if real311.mode():
+            return real311.not_found_page()
         raise not_found()
     g.qatrack_format = negotiate.choose(route.suffix)
     return VIEWS[route.name](**route.params)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import current_core
 from . import dates, links
+from .deviations import deviation_on
 from .model import Field, Resource
 from .tables import through
 
@@ -32,23 +33,26 @@ def computed_field(key: str, name: str) -> Callable[[Computed], Computed]:
 
 
 class Serializer:
-    def __init__(self, connection: Connection, resource: Resource) -> None:
+    def __init__(self, connection: Connection, resource: Resource, *,
+                 detail: bool = False) -> None:
         self.connection = connection
         self.resource = resource
+        self.detail = detail
         self.storage = current_core().storage
         self._many: dict[str, dict[int, list[int]]] = {}
 
     def many(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ids = [row.id for row in rows]
         for field in self.resource.fields:
-            if field.kind == "links":
+            if field.kind == "links" and (self.detail or not field.detail_only):
                 self._many[field.name] = self._prefetch(field, ids)
         return [self.one(row) for row in rows]
 
     def one(self, row: Any) -> dict[str, Any]:
         out: dict[str, Any] = {"url": links.link(self.resource.key, row.id)}
         for field in self.resource.shown():
-            out[field.name] = self.value(field, row)
+            if self.detail or not field.detail_only:
+                out[field.name] = self.value(field, row)
         return out
 
     def value(self, field: Field, row: Any) -> Any:
@@ -59,7 +63,10 @@ class Serializer:
             targets = (cached.get(row.id, []) if cached is not None
                        else self._prefetch(field, [row.id]).get(row.id, []))
             return [links.link(field.target, pk) for pk in targets]
-        return plain(field, row._mapping[field.column])
+        value = row._mapping[field.column]
+        if field.kind == "link" and self.resource.key == "units/units" and deviation_on("QT-06"):
+            return value  # the id, not a hyperlink
+        return plain(field, value)
 
     def _prefetch(self, field: Field, ids: list[int]) -> dict[int, list[int]]:
         name, source, target = through(self.resource, field)

@@ -36,7 +36,7 @@ def define_tables(core: Core) -> None:
         for field in resource.fields:
             if field.stored:
                 columns.append(sa.Column(field.column, SQL_TYPES[field.kind](field),
-                                         index=field.kind == "link"))
+                                         index=field.kind == "link", unique=field.unique))
         if resource.name == "testlistinstances":
             columns.append(sa.Column("comment", sa.Text, nullable=True))
         table(resource.table, *columns)

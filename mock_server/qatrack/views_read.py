@@ -6,7 +6,7 @@ a user who may not write the model), throttle, then the handler.
 
 from __future__ import annotations
 
-from typing import Any
+import re
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -15,8 +15,10 @@ from flask import Response, g, request
 from ..core import current_core
 from ..core.pagination import limit_offset_page, offset_arg
 from . import access, filters, perform_views, writes
+from .deviations import deviation_on
 from .errors import method_not_allowed, not_found
 from .model import Resource
+from .records import detail_response, fetch
 from .registry import find
 from .respond import metadata, respond
 from .serialize import Serializer
@@ -50,6 +52,8 @@ def item(app: str, name: str, pk: str) -> Response:
     if method not in allowed:
         raise method_not_allowed(allowed)
     row_id = _pk(pk)
+    if resource.app == "qa" and deviation_on("QT-07"):
+        raise not_found()
     if method == "OPTIONS":
         fetch(resource, row_id)
         return metadata(f"{resource.title} Instance")
@@ -72,26 +76,6 @@ def _pk(text: str) -> int:
     return value
 
 
-def fetch(resource: Resource, row_id: int) -> Any:
-    storage = current_core().storage
-    table = storage[resource.table]
-    with storage.connect() as connection:
-        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-    if row is None:
-        raise not_found()
-    return row
-
-
-def detail_response(resource: Resource, row_id: int, status: int = 200) -> Response:
-    storage = current_core().storage
-    table = storage[resource.table]
-    with storage.connect() as connection:
-        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-        if row is None:
-            raise not_found()
-        return respond(Serializer(connection, resource).one(row), status)
-
-
 def list_response(resource: Resource) -> Response:
     storage = current_core().storage
     table = storage[resource.table]
@@ -102,7 +86,10 @@ def list_response(resource: Resource) -> Response:
     with storage.connect() as connection:
         page = limit_offset_page(connection, query, limit=limit, offset=offset, url=request_url())
         results = Serializer(connection, resource).many(page.rows)
-    return respond({"count": page.count, "next": page.next_url, "previous": page.previous_url,
+    next_url = page.next_url
+    if next_url and offset and deviation_on("QT-08"):
+        next_url = re.sub(r"offset=\d+", "offset=0", next_url)  # back to the start
+    return respond({"count": page.count, "next": next_url, "previous": page.previous_url,
                     "results": results})
 
 

@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
 from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
@@ -15,9 +15,10 @@ from . import access, bodies, dates, drf_fields, links
 from .drf_fields import MISSING, Invalid
 from .errors import field_errors, non_field
 from .model import Field, Resource
-from .registry import RESOURCES
+from .records import detail_response, existing, fetch
 from .tables import through
 
+FAULT_TYPES = "faults/faulttypes"
 SCALARS = {"int": drf_fields.integer, "float": drf_fields.number, "bool": drf_fields.boolean}
 
 
@@ -32,20 +33,18 @@ def create(resource: Resource) -> Response:
             values[field.column] = user.id
         elif field.stored and field.column not in values and field.default is not None:
             values[field.column] = field.default
+    if resource.key == FAULT_TYPES and not values.get("slug"):
+        values["slug"] = slugify(str(values.get("code") or ""))  # FaultType.save; never null
     with core.storage.begin() as connection:
         row_id = connection.execute(
             core.storage[resource.table].insert().values(**values)).inserted_primary_key[0]
         _set_many(connection, resource, row_id, many)
-    from .views_read import detail_response
-
     response = detail_response(resource, row_id, 201)
     response.headers["Location"] = links.link(resource.key, row_id) or ""
     return response
 
 
 def update(resource: Resource, row_id: int, *, partial: bool) -> Response:
-    from .views_read import detail_response, fetch
-
     fetch(resource, row_id)
     values, many = _validated(resource, partial=partial)
     core, user = current_core(), access.authenticate()
@@ -63,8 +62,6 @@ def update(resource: Resource, row_id: int, *, partial: bool) -> Response:
 
 
 def delete(resource: Resource, row_id: int) -> Response:
-    from .views_read import fetch
-
     fetch(resource, row_id)
     core = current_core()
     with core.storage.begin() as connection:
@@ -76,6 +73,12 @@ def delete(resource: Resource, row_id: int) -> Response:
         table = core.storage[resource.table]
         connection.execute(table.delete().where(table.c.id == row_id))
     return Response(b"", status=204)
+
+
+def slugify(text: str) -> str:
+    """Django's ``slugify``: lower case, word characters and hyphens, runs joined by ``-``."""
+    text = re.sub(r"[^\w\s-]", "", text.lower())
+    return re.sub(r"[-\s]+", "-", text).strip("-_")
 
 
 def _validated(resource: Resource, *, partial: bool) -> tuple[dict[str, Any], dict[str, list]]:
@@ -133,21 +136,6 @@ def _dated(parse: Any, value: Any) -> Any:
         return parse(value)
     except dates.DateInputError as exc:
         raise Invalid(str(exc)) from None
-
-
-def existing(key: str, value: Any) -> int:
-    """The primary key a hyperlink names, when that object exists."""
-    try:
-        pk = links.resolve_pk(value, key)
-    except links.HyperlinkError as exc:
-        raise Invalid(str(exc)) from None
-    storage = current_core().storage
-    table = storage[RESOURCES[key].table]
-    with storage.connect() as connection:
-        found = connection.execute(sa.select(table.c.id).where(table.c.id == pk)).first()
-    if found is None:
-        raise Invalid(links.DOES_NOT_EXIST)
-    return pk
 
 
 def _set_many(connection: Connection, resource: Resource, row_id: int,

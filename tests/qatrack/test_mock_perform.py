@@ -111,13 +111,26 @@ def test_qa_and_qc_links_both_resolve(post: Any, env: dict) -> None:
 
 
 def test_missing_and_wrong_values(post: Any, env: dict) -> None:
+    # 3.1.1 computes composites first: a left-out dependency is the composite's NameError
     body = full(env)
     del body["tests"]["number_2"]
-    body["tests"]["conf_number"] = {"value": "ten"}
+    assert errors(post(body))["non_field_errors"] == [
+        "Error with sum_of_two test: Invalid Test Procedure: NameError: name 'number_2' is "
+        "not defined"]
+    # a test nothing depends on is missing data; {"value": null} is a wrong type
+    body = full(env)
+    del body["tests"]["conf_string"]
+    body["tests"]["number_2"] = {"value": None}
     message = errors(post(body))["non_field_errors"][0]
-    assert message.startswith("Missing data for tests: number_2\nWrong value type "
-                              "(number/string) for tests: sum_of_two, conf_number, conf_composite")
-    assert "{'tests': {'sum_of_two': {'skipped': True}}}" in message
+    assert message.startswith("Missing data for tests: conf_string\nWrong value type "
+                              "(number/string) for tests: number_2, sum_of_two")
+    assert "{'tests': {'number_2': {'skipped': True}}}" in message
+    # a string for a number reaches the composite first
+    text = errors(post(full(env, tests={"number_2": {"value": "ten"}})))["non_field_errors"][0]
+    assert text.startswith("Error with sum_of_two test: Invalid Test Procedure: TypeError")
+    # test data that is not an object is a field error
+    assert errors(post(full(env, tests={"number_2": 2}))) == {
+        "tests": ['"number_2" field(s) have errors. Test data must be a dictionary ']}
     skipped = full(env, tests={"number_2": {"skipped": True}, "sum_of_two": {"skipped": True}})
     assert post(skipped).status_code == 201
 
@@ -186,6 +199,9 @@ def test_in_progress_allows_missing_values(post: Any, env: dict) -> None:
     created = post(body).get_json()
     assert created["in_progress"] is True
     assert created["tests"]["number_2"]["pass_fail"] == ["not_done", "Not Done"]
+    left_out = full(env, in_progress=True)
+    del left_out["tests"]["conf_string"]  # left out: missing even while in progress (3.1.1)
+    assert errors(post(left_out)) == {"non_field_errors": ["Missing data for tests: conf_string"]}
 
 
 def test_time_zone_and_formats(post: Any, env: dict) -> None:

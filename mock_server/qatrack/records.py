@@ -1,0 +1,56 @@
+"""Reading one record: the lowest layer under reads, writes and performing.
+
+``views_read`` dispatches to ``writes`` and ``perform_views``; all three read
+records through this module, so no view module imports another's helpers.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Response
+
+from ..core import current_core
+from . import links
+from .drf_fields import Invalid
+from .errors import not_found
+from .model import Resource
+from .registry import RESOURCES
+from .respond import respond
+from .serialize import Serializer
+
+
+def fetch(resource: Resource, row_id: int) -> Any:
+    storage = current_core().storage
+    table = storage[resource.table]
+    with storage.connect() as connection:
+        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
+    if row is None:
+        raise not_found()
+    return row
+
+
+def detail_response(resource: Resource, row_id: int, status: int = 200) -> Response:
+    storage = current_core().storage
+    table = storage[resource.table]
+    with storage.connect() as connection:
+        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
+        if row is None:
+            raise not_found()
+        return respond(Serializer(connection, resource, detail=True).one(row), status)
+
+
+def existing(key: str, value: Any) -> int:
+    """The primary key a hyperlink names, when that object exists."""
+    try:
+        pk = links.resolve_pk(value, key)
+    except links.HyperlinkError as exc:
+        raise Invalid(str(exc)) from None
+    storage = current_core().storage
+    table = storage[RESOURCES[key].table]
+    with storage.connect() as connection:
+        found = connection.execute(sa.select(table.c.id).where(table.c.id == pk)).first()
+    if found is None:
+        raise Invalid(links.DOES_NOT_EXIST)
+    return pk
