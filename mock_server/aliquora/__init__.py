@@ -11,6 +11,7 @@ from ..core.shapes import Shape
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
+from .data_section import apply_data, data_schema, export_data
 from .seed import credentials, seed
 from .serializers import SAMPLE
 from .tables import define_tables
@@ -48,4 +49,7 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )

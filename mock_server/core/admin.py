@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, current_app
 from flask.wrappers import Response
 
+from . import admin_data
 from .bodies import int_arg, json_object
 from .envelopes import json_response, slug_json
 from .errors import ApiError
@@ -72,6 +73,7 @@ def admin_blueprint(profile: Any) -> Blueprint:
             row["at"] = iso_ms(row["at"])
         return json_response({"requests": rows}, 200)
 
+    admin_data.register(admin)
     if profile.register_admin is not None:
         profile.register_admin(admin)
     return admin

@@ -27,3 +27,12 @@ class SystemProfile:
     register_admin: Callable[[Blueprint], None] | None = None
     #: called by ``serve`` to print what a user needs to start (base path relative)
     banner: Callable[[Core], list[str]] | None = None
+    #: declarative data files (``core/datafile.py``): the JSON Schema (2020-12) of the
+    #: system's section; apply an already schema-valid section in the caller's transaction
+    #: (mode "extend" | "replace"; on "replace" the system's tables were emptied first),
+    #: raising ``core.datafile.DataError(path, message)`` for semantic errors; and the
+    #: current world as a section (secrets as their stored hashes), such that
+    #: export -> import(replace) -> export is identical.
+    data_schema: Callable[[], dict[str, Any]] | None = None
+    apply_data: Callable[[Core, Connection, dict[str, Any], str], None] | None = None
+    export_data: Callable[[Core, Connection], dict[str, Any]] | None = None
