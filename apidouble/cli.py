@@ -29,6 +29,9 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--redis", metavar="URL", help="share rate windows through Redis")
     serve.add_argument("--time-zone", default=None,
                        help="server time zone for systems that have one")
+    serve.add_argument("--data", action="append", default=[], metavar="FILE",
+                       help="a data file (YAML or JSON) extending or replacing the seeded "
+                            "world of the system it names; repeatable; a reset re-applies it")
 
 
 def _check_parser(commands: argparse._SubParsersAction) -> None:

@@ -10,6 +10,7 @@ import yaml
 
 from apidouble.mock_server.core.config import Config
 from apidouble.mock_server.serve import (
+    DATA_ERROR,
     ServeOptions,
     prepare_elsewhere,
     run_granian,
@@ -28,19 +29,43 @@ def serve(args: argparse.Namespace) -> int:
     if args.root and len(systems) != 1:
         print("apidouble: --root serves exactly one system", file=sys.stderr)
         return 2
-    extra = {"time_zone": args.time_zone} if args.time_zone else {}
+    problem = check_data_files(args.data, systems)
+    if problem:
+        print(f"apidouble: {problem}", file=sys.stderr)
+        return 2
+    extra: dict[str, object] = {"time_zone": args.time_zone} if args.time_zone else {}
     if args.seed is not None:
         extra["seed"] = args.seed
     config = Config(db_url=args.db, rate_limits=not args.no_rate_limits,
                     page_cache=not args.no_page_cache,
-                    redis_url=args.redis, **extra)
+                    redis_url=args.redis, data_files=tuple(args.data), **extra)
     options = ServeOptions(systems, args.root, config)
-    if prepare_elsewhere(options, args.host, args.port) != 0:
+    prepared = prepare_elsewhere(options, args.host, args.port)
+    if prepared == DATA_ERROR:
+        return 2  # the child printed the data file's error
+    if prepared != 0:
         print("apidouble: preparing the databases failed", file=sys.stderr)
         return 1
     runner = run_granian if args.server == "granian" else run_gunicorn
     runner(options, args.host, args.port, args.workers)
     return 0
+
+
+def check_data_files(paths: list[str], systems: tuple[str, ...]) -> str | None:
+    """The first problem of the ``--data`` files (``FILE:LINE: path: message``), if any."""
+    from apidouble.mock_server.core.datafile import DataFileError, check_section, read_file
+    from apidouble.mock_server.systems import profile
+
+    for path in paths:
+        try:
+            document = read_file(path)
+            if document.system not in systems:
+                raise document.error(["system"], f"{document.system!r} is not served "
+                                                 f"(serving: {', '.join(systems)})")
+            check_section(document, profile(document.system))
+        except DataFileError as error:
+            return str(error)
+    return None
 
 
 def spec_text(system: str) -> str:

@@ -8,6 +8,7 @@ from ..core import Core, SystemProfile
 from . import computed, extras, respond, router  # noqa: F401  (computed registers fields)
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
+from .data_section import apply_data, data_schema, export_data
 from .errors import envelope
 from .seed import credentials, seed
 from .tables import define_tables
@@ -35,4 +36,7 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )
