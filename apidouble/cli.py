@@ -71,6 +71,8 @@ def _spec_parser(commands: argparse._SubParsersAction) -> None:
     spec = commands.add_parser("spec", help="print or validate a system's OpenAPI document")
     spec.add_argument("system")
     spec.add_argument("--check", action="store_true", help="validate instead of printing")
+    spec.add_argument("--data-schema", action="store_true",
+                      help="print the JSON Schema of the system's data files instead")
 
 
 def build_parser() -> argparse.ArgumentParser:

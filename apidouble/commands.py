@@ -72,7 +72,20 @@ def spec_text(system: str) -> str:
     return resources.files("apidouble.spec").joinpath(f"{system}.yaml").read_text("utf-8")
 
 
+def data_schema_text(system: str) -> str:
+    """The shipped JSON Schema of ``system``'s data files (``spec/data/``)."""
+    return resources.files("apidouble.spec").joinpath(f"data/{system}.schema.json") \
+        .read_text("utf-8")
+
+
 def spec(args: argparse.Namespace) -> int:
+    if args.data_schema:
+        try:
+            sys.stdout.write(data_schema_text(args.system))
+        except FileNotFoundError:
+            print(f"apidouble: no data file schema for {args.system!r}", file=sys.stderr)
+            return 2
+        return 0
     try:
         text = spec_text(args.system)
     except FileNotFoundError:

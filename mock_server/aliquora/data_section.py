@@ -122,19 +122,20 @@ COLLECTIONS = (
         Prop("enteredAt", "datetime", "entered_at"), _user("enteredBy", "entered_by"),
         Prop("verifiedAt", "datetime", "verified_at"), _user("verifiedBy", "verified_by"),
         *STAMPS,
-    ), description="a test scheduled on a sample and its result"),
+    ), scope="organization_id", description="a test scheduled on a sample and its result"),
     Collection("qcChecks", "qc_checks", (
         ORG, Prop("sample", "ref", "sample_id", required=True, target="samples"),
         Prop("name", required=True), Prop("passed", "boolean", required=True), Prop("detail"),
         Prop("checkedAt", "datetime", "checked_at", default=NOW),
-    ), description="lab QC checks: any failed one closes the 'lab_qc_checks' gate"),
+    ), scope="organization_id",
+        description="lab QC checks: any failed one closes the 'lab_qc_checks' gate"),
     Collection("approvals", "approval_records", (
         ORG, Prop("sample", "ref", "sample_id", required=True, target="samples"),
         Prop("step", required=True, enum=("technical_review", "qa_approval")),
         Prop("status", default="pending", enum=("pending", "approved", "rejected")),
         _user("approverUser", "approver_user_id"), Prop("comment"),
         Prop("decidedAt", "datetime", "decided_at"), *STAMPS,
-    )),
+    ), scope="organization_id"),
 )
 
 
@@ -143,7 +144,7 @@ def data_schema() -> dict[str, Any]:
 
 
 def apply_data(core: Core, connection: Connection, section: dict[str, Any], mode: str) -> None:
-    importer = Importer(core.storage, connection, COLLECTIONS, data_now(core),
+    importer = Importer(core.storage, connection, COLLECTIONS, data_now(connection),
                         {"seed": core.config.seed})
     for collection in COLLECTIONS:
         importer.insert(collection, section.get(collection.key, []), [collection.key])

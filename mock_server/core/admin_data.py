@@ -34,9 +34,8 @@ def import_data() -> Response:
         text = request.get_data().decode("utf-8")
     except UnicodeDecodeError:
         raise ApiError(400, "invalid_data", "The body is not UTF-8 text.") from None
-    source = SOURCE + (".json" if mimetype in JSON_TYPES or mimetype.endswith("+json") else "")
     try:
-        document = read_document(text, source)
+        document = read_document(text, SOURCE)
         apply_document(core, document)
     except DataFileError as error:
         raise ApiError(400, "invalid_data", str(error), line=error.line,

@@ -13,7 +13,7 @@ from flask.wrappers import Response
 from .admin import admin_blueprint
 from .clock import Clock, StateStore
 from .config import Config
-from .datafile import Document, apply_section, seed_marker, start_documents
+from .datafile import Document, apply_section, real_now, seed_marker, start_documents
 from .errors import install_error_handlers
 from .pagecache import PageCache
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
@@ -53,12 +53,13 @@ class Core:
     def reset(self) -> None:
         """Reseed every table and apply the start files; clear rate windows and tokens,
         return to real time."""
+        now = real_now(self)  # the clock is put back to real time below
         with self.storage.begin() as connection:
             for table in reversed(self.storage.metadata.sorted_tables):
                 connection.execute(table.delete())
             self.profile.seed(self, connection)
             for document in self.start_documents:
-                apply_section(self, connection, document)
+                apply_section(self, connection, document, now)
         self.limiter.clear()
         self.pages.clear()
         self.clock.reset()

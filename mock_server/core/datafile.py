@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from flask import has_request_context
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from sqlalchemy.engine import Connection
@@ -221,6 +220,22 @@ ENVELOPE_SCHEMA: dict[str, Any] = {
 }
 
 
+def document_schema(profile: Any) -> dict[str, Any]:
+    """The JSON Schema of a whole data file for ``profile``'s system (envelope + section)."""
+    section = {k: v for k, v in profile.data_schema().items() if k not in ("$schema", "$id")}
+    name = profile.name
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": f"https://apidouble.example/data/{name}.schema.json",
+        "title": f"apidouble data file: {profile.title}",
+        "type": "object",
+        "required": ["system", "version", name],
+        "additionalProperties": False,
+        "properties": {**ENVELOPE_SCHEMA["properties"], "system": {"const": name},
+                       name: section},
+    }
+
+
 def read_document(text: str, source: str) -> Document:
     """Parse ``text`` and check its envelope (not yet the system's section)."""
     data, locate = parse_text(text, source)
@@ -289,20 +304,35 @@ def _message(error: ValidationError) -> str:
 
 
 # --- applying and exporting ------------------------------------------------------------
-def data_now(core: Any) -> datetime:
-    """Now, for timestamps a data file leaves out (naive UTC, as stored).
+NOW_KEY = "apidouble.data_now"
 
-    Inside a request the clock's offset was read before the transaction began;
-    outside one (start, reset) the offset is being cleared, so real time is right
-    and reading the clock would open a second connection.
+
+def data_now(connection: Connection) -> datetime:
+    """Now, for timestamps a section leaves out (naive UTC, as stored).
+
+    Read once by whoever opened the transaction, before it opened: reading the
+    clock inside it would open a second connection (which an in-memory database
+    shares with this one).
     """
-    if has_request_context():
-        return core.clock.naive_now()  # type: ignore[no-any-return]
+    return connection.info[NOW_KEY]  # type: ignore[no-any-return]
+
+
+def real_now(core: Any) -> datetime:
+    """Real time on the clock's terms, for a reset (which puts the clock back)."""
     return datetime.fromtimestamp(core.clock.real_time(), UTC).replace(tzinfo=None)
 
 
-def apply_section(core: Any, connection: Connection, document: Document) -> None:
+def apply_section(core: Any, connection: Connection, document: Document,
+                  now: datetime) -> None:
     """Apply an already checked document inside the caller's transaction."""
+    connection.info[NOW_KEY] = now
+    try:
+        _apply(core, connection, document)
+    finally:
+        connection.info.pop(NOW_KEY, None)
+
+
+def _apply(core: Any, connection: Connection, document: Document) -> None:
     if document.mode == "replace":
         for table in reversed(core.data_tables()):
             connection.execute(table.delete())
@@ -316,11 +346,10 @@ def apply_section(core: Any, connection: Connection, document: Document) -> None
 def apply_document(core: Any, document: Document) -> None:
     """Check and apply one document in its own transaction (``POST /__admin/data``)."""
     check_section(document, core.profile)
-    if has_request_context():
-        core.clock.offset()  # cached for the request before the transaction opens
+    now = core.clock.naive_now()
     try:
         with core.storage.begin() as connection:
-            apply_section(core, connection, document)
+            apply_section(core, connection, document, now)
     except IntegrityError as error:
         raise document.error([document.system], "conflicts with existing data: "
                              f"{str(error.orig).splitlines()[0]}") from None

@@ -131,8 +131,7 @@ def section_schema(system: str, collections: Sequence[Collection],
     properties = {c.key: {"type": "array", "items": record_schema(c)} for c in collections}
     properties.update(extra or {})
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": f"https://apidouble.example/data/{system}.schema.json",
-            "title": f"apidouble data file: the {system!r} section",
+            "title": f"the {system!r} section of an apidouble data file",
             "type": "object", "additionalProperties": False, "properties": properties}
 
 

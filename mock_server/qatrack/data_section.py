@@ -178,13 +178,25 @@ def data_schema() -> dict[str, Any]:
 def apply_data(core: Core, connection: Connection, section: dict[str, Any], mode: str) -> None:
     if mode == "replace":
         _restore_builtins(core, connection)
-    importer = Importer(core.storage, connection, COLLECTIONS, data_now(core))
+    _check_permissions(core, connection, section.get("groups", []))
+    importer = Importer(core.storage, connection, COLLECTIONS, data_now(connection))
     for collection in COLLECTIONS:
         rows = importer.insert(collection, section.get(collection.key, []), [collection.key])
         if collection.key == "unittestcollections":
             _add_unit_test_infos(importer, rows)
     for index, record in enumerate(section.get("tokens", [])):
         _add_token(core, importer, record, ["tokens", index])
+
+
+def _check_permissions(core: Core, connection: Connection, groups: list[dict[str, Any]]) -> None:
+    table = core.storage["permissions"]
+    known = set(connection.execute(sa.select(table.c.codename)).scalars())
+    for index, group in enumerate(groups):
+        for position, codename in enumerate(group.get("permissions") or []):
+            if codename not in known:
+                raise DataError(["groups", index, "permissions", position],
+                                f"no permission {codename!r} (codenames look like "
+                                "add_testlistinstance: <action>_<model>)")
 
 
 def _restore_builtins(core: Core, connection: Connection) -> None:
