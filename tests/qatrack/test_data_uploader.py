@@ -20,6 +20,8 @@ import pytest
 import requests
 import yaml
 
+from apidouble.commands import check_data_files
+
 HERE = Path(__file__).parent
 MRI = HERE / "data" / "mri_site.yaml"
 TOKEN = "5d0b1f0c8e2a4b6d9f3e7a1c2b4d6f8a0c2e4a6b"
@@ -55,12 +57,12 @@ def wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
     pytest.fail("server did not start")
 
 
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture()
+def base(tmp_path: Path) -> Iterator[str]:
+    """``apidouble serve qatrack --root --data mri_site.yaml`` in a subprocess."""
     port = free_port()
-    db = tmp_path_factory.mktemp("mri") / "serve.sqlite3"
     command = [sys.executable, "-m", "apidouble", "serve", "qatrack", "--root", "--port",
-               str(port), "--db", f"sqlite:///{db}", "--data", str(MRI)]
+               str(port), "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}", "--data", str(MRI)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
@@ -73,6 +75,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_the_sites_uploader_performs_its_own_list(base: str) -> None:
+    """One server for the whole story (starting one is the expensive part)."""
     response = upload(base, TOKEN, signal=1250.0, noise=10.0)
     assert response.status_code == 201, response.text
     tests = response.json()["tests"]
@@ -82,15 +85,13 @@ def test_the_sites_uploader_performs_its_own_list(base: str) -> None:
     assert tests["mri_signal"]["pass_fail"] == ["no_tol", "No Tol Set"]
     low = upload(base, TOKEN, signal=900.0, noise=10.0)  # SNR 90: -25 % of 120
     assert low.status_code == 201 and low.json()["tests"]["mri_snr"]["pass_fail"][0] == "action"
+    refused = requests.get(f"{base}/api/units/units/", timeout=10,
+                           headers={"Authorization": f"Token {'0' * 40}"})
+    assert refused.status_code == 401
+    check_admin_data_over_http(base)
 
 
-def test_a_wrong_token_is_still_refused(base: str) -> None:
-    response = requests.get(f"{base}/api/units/units/", timeout=10,
-                            headers={"Authorization": f"Token {'0' * 40}"})
-    assert response.status_code == 401
-
-
-def test_admin_data_over_http(base: str) -> None:
+def check_admin_data_over_http(base: str) -> None:
     exported = requests.get(f"{base}/__admin/data?format=yaml", timeout=10)
     assert exported.headers["Content-Type"].startswith("application/yaml")
     world = yaml.safe_load(exported.text)
@@ -130,8 +131,11 @@ def test_serve_refuses_a_bad_file_before_serving(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == f"apidouble: {bad}:5: $.qatrack.tests[0]: 'slug' is a required " \
                           "property\n"
-    missing = run_serve("--data", str(tmp_path / "none.json"), tmp_path=tmp_path)
-    assert missing.returncode == 2 and "none.json:0: $: cannot read the file" in missing.stderr
+    missing = check_data_files([str(tmp_path / "none.json")], ("qatrack",))
+    assert missing == f"{tmp_path / 'none.json'}:0: $: cannot read the file: No such file " \
+                      "or directory"
+    elsewhere = check_data_files([str(MRI)], ("aliquora",))
+    assert elsewhere == f"{MRI}:2: $.system: 'qatrack' is not served (serving: aliquora)"
 
 
 def test_serve_reports_a_semantic_error_with_its_line(tmp_path: Path) -> None:

@@ -163,3 +163,12 @@ def test_example_files_match_the_shipped_schema(path: Path) -> None:
 def document_as_json(document: Any) -> dict[str, Any]:
     return {"system": document.system, "version": 1, "mode": document.mode,
             document.system: document.section}
+
+
+def test_docs_publish_the_examples_and_every_collection() -> None:
+    docs = (ROOT / "docs/data-files.md").read_text()
+    for example in (LAKESIDE, MRI):
+        assert example.read_text() in docs, f"docs/data-files.md must show {example.name}"
+    for system in ("aliquora", "qatrack"):
+        for collection in profile(system).data_schema()["properties"]:
+            assert f"| `{collection}` |" in docs, f"{system}.{collection} is not documented"
