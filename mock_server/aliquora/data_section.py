@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import Core
@@ -38,6 +39,9 @@ def _user(key: str, column: str, required: bool = False) -> Prop:
 def _complete_key(importer: Importer, record: dict[str, Any], row: dict[str, Any],
                   path: list[str | int]) -> None:
     raw = record["key"]
+    if row["key_hash"] in _key_hashes(importer):
+        raise DataError([*path, "key"], "this key is already in use")
+    _key_hashes(importer).add(row["key_hash"])
     if row["key_prefix"] is None:
         row["key_prefix"] = (PREFIX + "********...") if is_exported_secret(raw) else masked(raw)
     if row["created_by"] is None:
@@ -47,6 +51,14 @@ def _complete_key(importer: Importer, record: dict[str, Any], row: dict[str, Any
         if row["key_hash"] != stored_secret(derived):
             raise DataError([*path, "name"], "names starting 'demo-' are the seed's demo keys "
                                              "(their secret is derived from the seed)")
+
+
+def _key_hashes(importer: Importer) -> set[str]:
+    if "key_hashes" not in importer.extra:
+        table = importer.storage["api_keys"]
+        importer.extra["key_hashes"] = set(
+            importer.connection.execute(sa.select(table.c.key_hash)).scalars())
+    return importer.extra["key_hashes"]  # type: ignore[no-any-return]
 
 
 def _complete_sample(importer: Importer, record: dict[str, Any], row: dict[str, Any],

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +23,9 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError
 
+from .datatext import DataFileError, Locator, json_path, parse_text
 from .storage import advance_sequences
 
 VERSION = 1
@@ -39,27 +40,6 @@ class DataError(Exception):
         super().__init__(message)
         self.path = list(path)
         self.message = message
-
-
-class DataFileError(Exception):
-    """An error in a data file, already placed: ``FILE:LINE: <json path>: <message>``."""
-
-    def __init__(self, source: str, line: int, path: str, message: str) -> None:
-        super().__init__(f"{source}:{line}: {path}: {message}")
-        self.source, self.line, self.path, self.message = source, line, path, message
-
-    def as_json(self) -> dict[str, Any]:
-        return {"file": self.source, "line": self.line, "path": self.path}
-
-
-def json_path(path: Iterable[str | int]) -> str:
-    out = "$"
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-Locator = Callable[[Sequence[str | int]], int]
 
 
 @dataclass(frozen=True)
@@ -82,126 +62,6 @@ class Document:
     def digest(self) -> str:
         text = json.dumps([self.system, self.mode, self.section], sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-# --- parsing ---------------------------------------------------------------------------
-_BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: 10x faster
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """YAML without implicit timestamps: dates stay strings, as in JSON."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def parse_text(text: str, source: str) -> tuple[Any, Locator]:
-    """The data, and a function giving the line (1-based) of a JSON path in ``text``.
-
-    JSON is read by the json module (fast, exact errors) and located lazily, only
-    when an error needs a line; YAML's node tree is kept to locate paths.
-    """
-    if source.endswith(".json") or text.lstrip().startswith(("{", "[")):
-        try:
-            data = json.loads(text, object_pairs_hook=_unique_pairs)
-        except json.JSONDecodeError as error:
-            raise DataFileError(source, error.lineno, "$", f"invalid JSON: {error.msg}") from None
-        except _DuplicateKey as error:
-            raise DataFileError(source, _compose(text, source).start_mark.line + 1, "$",
-                                f"duplicate key {error.args[0]!r}") from None
-        return data, _lazy_locator(text, source)
-    node = _compose(text, source)
-    loader = _Loader("")
-    try:
-        return loader.construct_document(node), lambda path: _line(node, path)
-    finally:
-        loader.dispose()
-
-
-class _DuplicateKey(Exception):
-    pass
-
-
-def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found = dict(pairs)
-    if len(found) != len(pairs):
-        seen: set[str] = set()
-        raise _DuplicateKey(next(k for k, _ in pairs if k in seen or seen.add(k)))  # type: ignore[func-returns-value]
-    return found
-
-
-def _compose(text: str, source: str) -> yaml.Node:
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else 1
-        raise DataFileError(source, line, "$", f"invalid YAML: {error.problem}") from None
-    finally:
-        loader.dispose()
-    if node is None:
-        raise DataFileError(source, 1, "$", "the document is empty")
-    _check_keys(node, source)
-    return node
-
-
-def _check_keys(node: yaml.Node, source: str) -> None:
-    """Keys are plain strings and appear once per mapping (YAML would keep the last)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, yaml.MappingNode):
-            keys = [k.value for k, _ in current.value]
-            if len(set(keys)) != len(keys) or not all(isinstance(k, str) for k in keys):
-                _key_problem(current, source)
-            stack.extend(v for _, v in current.value)
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
-
-
-def _key_problem(node: yaml.MappingNode, source: str) -> None:
-    seen: set[str] = set()
-    for key_node, _ in node.value:
-        line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise DataFileError(source, line, "$", "keys must be strings")
-        if key_node.value in seen:
-            raise DataFileError(source, line, "$", f"duplicate key {key_node.value!r}")
-        seen.add(key_node.value)
-
-
-def _lazy_locator(text: str, source: str) -> Locator:
-    nodes: list[yaml.Node] = []
-
-    def locate(path: Sequence[str | int]) -> int:
-        if not nodes:
-            try:
-                nodes.append(_compose(text, source))
-            except DataFileError:  # valid JSON that YAML 1.1 reads otherwise
-                return 1
-        return _line(nodes[0], path)
-
-    return locate
-
-
-def _line(node: yaml.Node, path: Sequence[str | int]) -> int:
-    """The line of the deepest node of ``path`` (a mapping entry's line is its key's)."""
-    line = node.start_mark.line + 1
-    for part in path:
-        found = None
-        if isinstance(node, yaml.MappingNode):
-            found = next(((k, v) for k, v in node.value if k.value == part), None)
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) \
-                and 0 <= part < len(node.value):
-            found = (node.value[part], node.value[part])
-        if found is None:
-            break
-        line, node = found[0].start_mark.line + 1, found[1]
-    return line
 
 
 ENVELOPE_SCHEMA: dict[str, Any] = {
@@ -297,6 +157,11 @@ def _message(error: ValidationError) -> str:
         expected = error.validator_value
         names = expected if isinstance(expected, list) else [expected]
         return f"must be of type {' or '.join(names)}"
+    if error.validator == "maxLength":
+        return f"longer than {error.validator_value} characters"
+    if error.validator in ("minimum", "maximum"):
+        sign = ">=" if error.validator == "minimum" else "<="
+        return f"must be {sign} {error.validator_value}"
     if error.validator == "enum":
         return "must be one of " + ", ".join(json.dumps(v) for v in error.validator_value)
     message = error.message
@@ -350,8 +215,8 @@ def apply_document(core: Any, document: Document) -> None:
     try:
         with core.storage.begin() as connection:
             apply_section(core, connection, document, now)
-    except IntegrityError as error:
-        raise document.error([document.system], "conflicts with existing data: "
+    except DBAPIError as error:  # a constraint the section's checks do not know about
+        raise document.error([document.system], "the database refused it: "
                              f"{str(error.orig).splitlines()[0]}") from None
     core.pages.clear()
 

@@ -249,6 +249,10 @@ class Importer:
             return self.now if prop.default is NOW else prop.default
         if prop.type == "ref":
             return self.resolve(prop.target, value, row.get(c.scope) if c.scope else None, path)
+        length = getattr(self.table(c).c[prop.col].type, "length", None)
+        if isinstance(value, str) and length and len(value) > length \
+                and prop.type not in ("secret", "password"):
+            raise DataError(path, f"longer than {length} characters")
         return convert_in(prop, value, path)
 
     def _links(self, c: Collection, prop: Prop, values: list[Any], row: dict[str, Any],

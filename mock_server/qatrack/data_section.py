@@ -81,7 +81,7 @@ def _prop(key: str, resource: Resource, field: Field, required: tuple[str, ...])
         return None
     default = NOW if field.auto in ("now", "touch") or field.name == "date_joined" \
         else field.default
-    common = {"required": field.name in required, "default": default}
+    required_ = field.name in required
     if field.name == "password":
         return Prop("password", "password", default="!",
                     description="a plain password, or its stored hash ('!': none)")
@@ -90,12 +90,13 @@ def _prop(key: str, resource: Resource, field: Field, required: tuple[str, ...])
         if target is None:
             return None
         if field.kind == "link":
-            return Prop(field.name, "ref", field.column, target=target, **common)
-        table = through(resource, field)
-        return Prop(field.name, "refs", target=target, through=table,  # type: ignore[arg-type]
-                    order=ORDERED.get(table[0], ""))
-    return Prop(field.name, KINDS[field.kind], field.column, enum=ENUMS.get((key, field.name), ()),
-                max_length=field.max_length if field.kind == "str" else None, **common)
+            return Prop(field.name, "ref", field.column, required_, default, target=target)
+        table, source, column = through(resource, field)
+        return Prop(field.name, "refs", target=target, through=(table, source, column),
+                    order=ORDERED.get(table, ""))
+    return Prop(field.name, KINDS[field.kind], field.column, required_, default,
+                enum=ENUMS.get((key, field.name), ()),
+                max_length=field.max_length if field.kind == "str" else None)
 
 
 def _collection(key: str) -> Collection:
@@ -254,6 +255,10 @@ def _add_token(core: Core, importer: Importer, record: dict[str, Any],
     else:
         subject["declared"] = True
     table = core.tokens.table
+    taken = importer.connection.execute(sa.select(table.c.family).where(
+        table.c.token_hash == token_hash)).scalar()
+    if taken is not None and taken != drf_tokens.family(user_id):
+        raise DataError([*path, "key"], "this key is another user's token")
     importer.connection.execute(table.delete().where(
         table.c.family == drf_tokens.family(user_id), table.c.kind == drf_tokens.KIND))
     created = record.get("created")
