@@ -28,7 +28,7 @@ setup(
     packages=packages,
     package_dir=package_dir,
     package_data={
-        "apidouble.spec": ["*.yaml"],
+        "apidouble.spec": ["*.yaml", "data/*.json"],
         "apidouble.fixtures": ["*/*.json", "*/*.csv", "*/*.tsv", "*/*.txt"],
         "apidouble.mock_server": ["*/templates/*.html", "core/templates/*.html",
                                   "alemba/query/*.lark"],

@@ -41,6 +41,9 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
     serve.add_argument("--cors", action="append", default=[], metavar="ORIGIN",
                        help="let a browser front-end at ORIGIN call the API ('*' for any; "
                             "repeatable); not for systems whose guides forbid it (qses)")
+    serve.add_argument("--data", action="append", default=[], metavar="FILE",
+                       help="a data file (YAML or JSON) extending or replacing the seeded "
+                            "world of the system it names; repeatable; a reset re-applies it")
 
 
 def _check_parser(commands: argparse._SubParsersAction) -> None:
@@ -83,6 +86,8 @@ def _spec_parser(commands: argparse._SubParsersAction) -> None:
     spec.add_argument("--data", metavar="FILE",
                       help="a data file: add that installation's payload schemas "
                            "(systems whose data model is user defined, e.g. alisqi)")
+    spec.add_argument("--data-schema", action="store_true",
+                      help="print the JSON Schema of the system's data files instead")
 
 
 def build_parser() -> argparse.ArgumentParser:

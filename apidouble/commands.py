@@ -10,6 +10,7 @@ import yaml
 
 from apidouble.mock_server.core.config import Config, default_data_dir
 from apidouble.mock_server.serve import (
+    DATA_ERROR,
     ServeOptions,
     prepare_elsewhere,
     run_granian,
@@ -29,12 +30,17 @@ def serve(args: argparse.Namespace) -> int:
     if args.root and len(systems) != 1:
         print("apidouble: --root serves exactly one system", file=sys.stderr)
         return 2
-    extra = {"time_zone": args.time_zone} if args.time_zone else {}
+    problem = check_data_files(args.data, systems)
+    if problem:
+        print(f"apidouble: {problem}", file=sys.stderr)
+        return 2
+    extra: dict[str, object] = {"time_zone": args.time_zone} if args.time_zone else {}
     if args.seed is not None:
         extra["seed"] = args.seed
     config = Config(db_url=args.db, rate_limits=not args.no_rate_limits,
                     page_cache=not args.no_page_cache,
-                    redis_url=args.redis, cors_origins=tuple(args.cors), **extra)
+                    redis_url=args.redis, cors_origins=tuple(args.cors),
+                    data_files=tuple(args.data), **extra)
     try:
         tls = tls_files(args)
     except ValueError as error:
@@ -44,7 +50,10 @@ def serve(args: argparse.Namespace) -> int:
                            str(tls.cert) if tls else None, str(tls.key) if tls else None)
     if tls is not None:
         print("\n".join(tls.trust_hint()), flush=True)
-    if prepare_elsewhere(options, args.host, args.port) != 0:
+    prepared = prepare_elsewhere(options, args.host, args.port)
+    if prepared == DATA_ERROR:
+        return 2  # the child printed the data file's error
+    if prepared != 0:
         print("apidouble: preparing the databases failed", file=sys.stderr)
         return 1
     runner = run_granian if args.server == "granian" else run_gunicorn
@@ -60,6 +69,23 @@ def tls_files(args: argparse.Namespace) -> TlsFiles | None:
         return given_certificate(args.tls_cert, args.tls_key)
     if args.tls or args.tls_name:
         return local_certificate(default_data_dir() / "tls", tuple(args.tls_name))
+    return None
+
+
+def check_data_files(paths: list[str], systems: tuple[str, ...]) -> str | None:
+    """The first problem of the ``--data`` files (``FILE:LINE: path: message``), if any."""
+    from apidouble.mock_server.core.datafile import DataFileError, check_section, read_file
+    from apidouble.mock_server.systems import profile
+
+    for path in paths:
+        try:
+            document = read_file(path)
+            if document.system not in systems:
+                raise document.error(["system"], f"{document.system!r} is not served "
+                                                 f"(serving: {', '.join(systems)})")
+            check_section(document, profile(document.system))
+        except DataFileError as error:
+            return str(error)
     return None
 
 
@@ -83,7 +109,20 @@ def spec_for_data(system: str, text: str, path: str) -> str:
                           sort_keys=False, allow_unicode=True)
 
 
+def data_schema_text(system: str) -> str:
+    """The shipped JSON Schema of ``system``'s data files (``spec/data/``)."""
+    return resources.files("apidouble.spec").joinpath(f"data/{system}.schema.json") \
+        .read_text("utf-8")
+
+
 def spec(args: argparse.Namespace) -> int:
+    if args.data_schema:
+        try:
+            sys.stdout.write(data_schema_text(args.system))
+        except FileNotFoundError:
+            print(f"apidouble: no data file schema for {args.system!r}", file=sys.stderr)
+            return 2
+        return 0
     try:
         text = spec_text(args.system)
     except FileNotFoundError:

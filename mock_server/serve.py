@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from .core.app import Core
 
 ENV_VAR = "APIDOUBLE_SERVE"
+DATA_ERROR = 2  #: ``prepare_elsewhere``'s exit status when a data file does not apply
 
 
 @dataclass(frozen=True)
@@ -185,5 +186,12 @@ def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> No
 
 if __name__ == "__main__":
     # ``prepare_elsewhere``'s child: seed, print the banner, exit.
+    from .core.datafile import DataFileError
+
     _options = ServeOptions.from_env(sys.argv[1])
-    print(describe(_options, sys.argv[2], int(sys.argv[3]), prepare(_options)), flush=True)
+    try:
+        _cores = prepare(_options)
+    except DataFileError as _error:
+        print(f"apidouble: {_error}", file=sys.stderr)
+        sys.exit(DATA_ERROR)
+    print(describe(_options, sys.argv[2], int(sys.argv[3]), _cores), flush=True)

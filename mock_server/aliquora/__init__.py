@@ -12,6 +12,7 @@ from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401
 from .access import rate_limit_error
 from .admin_keys import register_admin
 from .blueprint import api, make_validator
+from .data_section import apply_data, data_schema, export_data
 from .deviations import DEVIATIONS
 from .seed import credentials, seed
 from .serializers import SAMPLE
@@ -58,4 +59,7 @@ profile = SystemProfile(
     docs_authorization=docs_authorization,
     deviations=DEVIATIONS,
     rate_limit_error=rate_limit_error,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )

@@ -11,9 +11,10 @@ from typing import Any
 from flask import Blueprint, current_app
 from flask.wrappers import Response
 
+from . import admin_data
 from .admin_docs import register_docs
 from .admin_standin import register_standin
-from .bodies import json_object
+from .bodies import int_arg, json_object
 from .envelopes import json_response, slug_json
 from .errors import ApiError
 from .timefmt import iso_ms
@@ -64,6 +65,19 @@ def admin_blueprint(profile: Any) -> Blueprint:
 
     register_docs(admin)
     register_standin(admin, profile)
+    @admin.get("/requests")
+    def requests_log() -> Response:
+        limit = int_arg("limit", code="invalid_body", default=100) or 100
+        if not 1 <= limit <= 1000:
+            raise ApiError(400, "invalid_body", "'limit' must be between 1 and 1000.")
+        rows = _core().requests.recent(limit)
+        for row in rows:
+            row["durationMs"] = row.pop("duration_ms")
+            row["remoteAddr"] = row.pop("remote_addr")
+            row["at"] = iso_ms(row["at"])
+        return json_response({"requests": rows}, 200)
+
+    admin_data.register(admin)
     if profile.register_admin is not None:
         profile.register_admin(admin)
     return admin

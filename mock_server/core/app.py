@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
 
 from .admin import admin_blueprint
 from .clock import Clock, StateStore
 from .config import Config
+from .datafile import Document, apply_section, real_now, seed_marker, start_documents
 from .errors import install_error_handlers
 from .faults import install_faults
 from .journal import entry as journal_entry
@@ -41,24 +43,42 @@ class Core:
     requests: RequestLog
     pages: PageCache
     standin: StandInStore  # deviations and faults (see .standin)
+    #: names of the tables the system declared (its world, with the issued tokens)
+    system_tables: tuple[str, ...] = ()
+    #: the data files given at start for this system, applied after every seed
+    start_documents: tuple[Document, ...] = field(default_factory=tuple)
 
     def ensure_seeded(self) -> None:
+        """Seed an empty database, or reseed one that was seeded with other start files."""
         self.storage.create_all()
-        if self.state.get(SEEDED_KEY) is None:
+        stored = self.state.get(SEEDED_KEY)
+        marker = seed_marker(self.config.seed, self.start_documents)
+        if stored is None or (stored != marker and "+" in stored + marker):
             self.reset()
 
     def reset(self) -> None:
-        """Reseed every table, clear rate windows and tokens, return to real time."""
+        """Reseed every table and apply the start files; clear rate windows and tokens,
+        return to real time."""
         self.standin.suspend()  # the seed is never written under a deviation
+        now = real_now(self)  # the clock is put back to real time below
         with self.storage.begin() as connection:
             for table in reversed(self.storage.metadata.sorted_tables):
                 connection.execute(table.delete())
             self.profile.seed(self, connection)
+            for document in self.start_documents:
+                apply_section(self, connection, document, now)
         self.limiter.clear()
         self.pages.clear()
         self.standin.clear()
         self.clock.reset()
-        self.state.set(SEEDED_KEY, str(self.config.seed))
+        self.state.set(SEEDED_KEY, seed_marker(self.config.seed, self.start_documents))
+
+    def data_tables(self) -> list[sa.Table]:
+        """The tables a data file describes, in dependency order: the system's own tables
+        and the issued tokens (a ``replace`` empties exactly these)."""
+        names = {self.storage.tables[name].name for name in self.system_tables}
+        names.add(self.tokens.table.name)
+        return [t for t in self.storage.metadata.sorted_tables if t.name in names]
 
 
 def current_core() -> Core:
@@ -72,7 +92,10 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     core = _make_core(profile, config)
     app.extensions["apidouble"] = core
+    before = set(core.storage.tables)
     profile.define_tables(core)
+    core.system_tables = tuple(name for name in core.storage.tables if name not in before)
+    core.start_documents = start_documents(config.data_files, profile)
     if config.seed_on_start:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)

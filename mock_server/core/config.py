@@ -35,6 +35,12 @@ class Config:
     #: origins allowed to call the API from a browser (``serve --cors``); ``*`` for any
     cors_origins: tuple[str, ...] = ()
     extra: dict[str, object] = field(default_factory=dict)
+    #: data files applied after the seed, at start and on every reset (each goes to the
+    #: system its envelope names)
+    data_files: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "data_files", tuple(str(p) for p in self.data_files))
 
     def database_url(self, system: str) -> str:
         if self.db_url:

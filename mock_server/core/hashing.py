@@ -55,3 +55,35 @@ def derive_secret(seed: int, name: str, length: int = 40, alphabet: str = ALPHAB
 
 def random_secret(length: int = 40, alphabet: str = ALPHABET) -> str:
     return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+# --- secrets in data files: a stored hash or a plain secret ------------------------------
+HASH_PREFIX = "sha256:"
+_HEX = frozenset("0123456789abcdef")
+
+
+def exported_secret(stored_hash: str) -> str:
+    """How a stored secret hash is written in a data file: ``sha256:<64 hex>``."""
+    return HASH_PREFIX + stored_hash
+
+
+def is_exported_secret(value: str) -> bool:
+    digest = value[len(HASH_PREFIX):]
+    return value.startswith(HASH_PREFIX) and len(digest) == 64 and set(digest) <= _HEX
+
+
+def stored_secret(value: str) -> str:
+    """The hash to store for a data file's secret: ``sha256:<hex>`` as is, else hashed."""
+    return value[len(HASH_PREFIX):] if is_exported_secret(value) else hash_secret(value)
+
+
+def is_password_hash(value: str) -> bool:
+    """A werkzeug hash (``method$salt$hash``) or Django's unusable password (``!...``)."""
+    method = value.split("$", 1)[0]
+    return value.startswith("!") or (
+        value.count("$") == 2 and method.split(":", 1)[0] in ("pbkdf2", "scrypt"))
+
+
+def stored_password(value: str) -> str:
+    """A data file's password: a stored hash is kept, a plain password is hashed."""
+    return value if is_password_hash(value) else hash_password(value)

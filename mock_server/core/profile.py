@@ -42,3 +42,12 @@ class SystemProfile:
     rate_limit_error: Callable[[int], ApiError] | None = None
     #: field names the request journal masks on top of the core's list (see .masking)
     secret_fields: tuple[str, ...] = ()
+    #: declarative data files (``core/datafile.py``): the JSON Schema (2020-12) of the
+    #: system's section; apply an already schema-valid section in the caller's transaction
+    #: (mode "extend" | "replace"; on "replace" the system's tables were emptied first),
+    #: raising ``core.datafile.DataError(path, message)`` for semantic errors; and the
+    #: current world as a section (secrets as their stored hashes), such that
+    #: export -> import(replace) -> export is identical.
+    data_schema: Callable[[], dict[str, Any]] | None = None
+    apply_data: Callable[[Core, Connection, dict[str, Any], str], None] | None = None
+    export_data: Callable[[Core, Connection], dict[str, Any]] | None = None

@@ -98,7 +98,7 @@ class Storage:
             table = self.tables[name]
             converted = [_convert_row(table, row) for row in rows]
             connection.execute(table.insert(), converted)
-        _advance_sequences(connection, [self.tables[name] for name in data])
+        advance_sequences(connection, [self.tables[name] for name in data])
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -116,7 +116,7 @@ def _convert_row(table: sa.Table, row: dict) -> dict:
     return out
 
 
-def _advance_sequences(connection: Connection, tables: list[sa.Table]) -> None:
+def advance_sequences(connection: Connection, tables: Sequence[sa.Table]) -> None:
     """PostgreSQL keeps serial sequences apart from explicit ids: move them past the fixtures."""
     if connection.dialect.name != "postgresql":
         return

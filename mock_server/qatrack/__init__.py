@@ -7,9 +7,10 @@ from flask import Flask
 from ..core import Core, SystemProfile
 from . import computed, extras, respond, router, session  # noqa: F401  (computed: fields)
 from .access import rate_limit_error
-from .deviations import DEVIATIONS
 from .admin_tokens import register_admin
 from .browsable import install as install_browsable
+from .data_section import apply_data, data_schema, export_data
+from .deviations import DEVIATIONS
 from .errors import envelope
 from .seed import credentials, seed
 from .tables import define_tables
@@ -47,4 +48,7 @@ profile = SystemProfile(
     docs_authorization=docs_authorization,
     rate_limit_error=rate_limit_error,
     deviations=DEVIATIONS,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )

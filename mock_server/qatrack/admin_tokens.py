@@ -79,7 +79,9 @@ def fixtures() -> Response:
     storage = current_core().storage
     units, utcs = storage["units"], storage["unittestcollections"]
     with storage.connect() as connection:
-        unit = connection.execute(sa.select(units).where(units.c.name == CONFORMANCE_UNIT)).one()
+        unit = connection.execute(sa.select(units).where(units.c.name == CONFORMANCE_UNIT)).first()
+        if unit is None:  # a data file replaced the world
+            raise ApiError(404, "not_found", f"No unit {CONFORMANCE_UNIT!r}.")
         rows = connection.execute(sa.select(utcs).where(utcs.c.unit_id == unit.id)
                                   .order_by(utcs.c.id)).all()
     return json_response({
