@@ -82,4 +82,7 @@ profile = SystemProfile(
     docs_authorization=docs_authorization,
     deviations=DEVIATIONS,
     rate_limit_error=rate_limit_error,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )

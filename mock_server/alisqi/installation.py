@@ -197,9 +197,9 @@ def _bulk(core: Core, connection: Connection, rows: list[dict[str, Any]]) -> Non
 
 
 def _advance(connection: Connection, core: Core) -> None:
-    from ..core.storage import _advance_sequences
+    from ..core.storage import advance_sequences
 
-    _advance_sequences(connection, [core.storage[n] for n in ("results", "tokens", "fields",
+    advance_sequences(connection, [core.storage[n] for n in ("results", "tokens", "fields",
                                                                "options", "spec_versions")])
 
 
