@@ -49,7 +49,8 @@ def pytest_arguments(args: argparse.Namespace, package: ModuleType) -> list[str]
     folder = os.path.dirname(package.__file__ or "")
     arguments = [
         folder, "-p", "apidouble.conformance.plugin", "-p", "no:cacheprovider",
-        "-p", "no:locust", "-c", os.devnull, "--rootdir", folder, "--import-mode=importlib",
+        "-p", "no:locust", "-p", "no:faker", "-c", os.devnull, "--rootdir", folder,
+        "--import-mode=importlib",
         # apidouble prints a line per rule; pytest's dots, tracebacks and summary would bury it
         "-qq", "--tb=no", "-rN", "--no-header", "--no-summary",
         "-o", "console_output_style=classic",

@@ -59,6 +59,7 @@ class CheckRun:
     code: int
     verdicts: dict[str, str]  # rule -> verdict, from report.json
     output: str
+    report_dir: str = ""
 
     def failed(self) -> dict[str, str]:
         return {rule: verdict for rule, verdict in self.verdicts.items() if verdict == "failed"}
@@ -75,7 +76,8 @@ def check_in_subprocess(system: str, base_url: str, report_dir: Path, *extra: st
     if not path.exists():
         raise AssertionError(f"no report was written:\n{output}")
     rules = json.loads(path.read_text())["rules"]
-    return CheckRun(result.returncode, {r["rule"]: r["verdict"] for r in rules}, output)
+    return CheckRun(result.returncode, {r["rule"]: r["verdict"] for r in rules}, output,
+                    str(report_dir))
 
 
 def main(argv: list[str]) -> int:
