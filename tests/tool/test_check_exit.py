@@ -173,3 +173,14 @@ def test_the_report_follows_its_schema_and_shows_the_exchange(failing_run: Check
 def test_junit_has_rule_times(failing_run: CheckRun) -> None:
     text = (report_dir(failing_run) / "junit.xml").read_text()
     assert 'name="AQ-02: ' in text and 'time="' in text and "<failure" in text
+
+
+def test_the_html_report_renders_in_chromium(failing_run: CheckRun, chromium: Any,
+                                             tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The page stands alone (file://, no network) and shows the verdict and the exchange;
+    the screenshot is kept under pytest's tmp dir as an artifact."""
+    page = (report_dir(failing_run) / "report.html").resolve()
+    dom = chromium.dump_dom(page.as_uri())
+    assert 'id="AQ-02"' in dom and "failed" in dom and "WWW-Authenticate" in dom
+    shot = chromium.screenshot(page.as_uri(), tmp_path_factory.mktemp("artifacts") / "report.png")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
