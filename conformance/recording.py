@@ -174,5 +174,5 @@ def failure_lines(result: RuleResult) -> list[str]:
     lines = []
     for test in result.tests:
         if test["outcome"] == FAILED:
-            lines.append(shorten(f"    fail: {test['test']}: {test['message']}"))
+            lines.append("    " + shorten(f"fail: {test['test']}: {test['message']}"))
     return lines
