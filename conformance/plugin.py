@@ -128,7 +128,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
         target = item.config.stash.get(TARGET_KEY, None)
         if target is not None and target.exchanges.snapshot():
             made.user_properties.append(("exchanges", json.dumps(target.exchanges.snapshot())))
-        lines = reproduction(str(made.longrepr))
+        crash = getattr(made.longrepr, "reprcrash", None)
+        lines = reproduction(f"{made.longrepr}\n{getattr(crash, 'message', '')}")
         if lines:
             made.user_properties.append(("reproduction", json.dumps(lines)))
     return made
