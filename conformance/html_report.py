@@ -14,7 +14,7 @@ STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;margin:2em;color:#1b1b1b;max-width:70em}
 h1{font-size:1.4em}table{border-collapse:collapse;width:100%}
 td,th{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-align:top}
-.v{font-weight:600;white-space:nowrap}.passed{color:#1a7f37}.failed{color:#cf222e}
+.v,td:first-child{font-weight:600;white-space:nowrap}.passed{color:#1a7f37}.failed{color:#cf222e}
 .not-checkable{color:#9a6700}.not-checked{color:#57606a}.tool-check{color:#0969da}
 details{margin:.3em 0}pre{background:#f6f8fa;padding:.5em;overflow-x:auto;
 white-space:pre-wrap;word-break:break-all;font-size:12px}.text{color:#444;font-size:.92em}

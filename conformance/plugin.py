@@ -202,9 +202,12 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def run_meta(config: pytest.Config, recorder: Recorder, code: int,
              broken: list[str]) -> dict[str, Any]:
     target = config.stash.get(TARGET_KEY, None)
+    base_url = config.getoption("--apidouble-base-url")
+    # with -n the controller never built a target: ask the admin side once more
+    is_mock = target.is_mock if target else bool(base_url and probe_admin(base_url))
     return {"system": config.getoption("--apidouble-system"),
             "baseUrl": config.getoption("--apidouble-base-url"),
-            "isMock": bool(target and target.is_mock),
+            "isMock": is_mock,
             "allowWrites": bool(config.getoption("--apidouble-allow-writes")),
             "duration": round(recorder.elapsed(), 3), "exitCode": code,
             "broken": broken}
