@@ -29,6 +29,7 @@ setup(
     package_dir=package_dir,
     package_data={
         "apidouble.spec": ["*.yaml", "data/*.json"],
+        "apidouble.conformance": ["*.schema.json"],
         "apidouble.fixtures": ["*/*.json", "*/*.csv", "*/*.tsv", "*/*.txt"],
         "apidouble.mock_server": ["*/templates/*.html", "core/templates/*.html",
                                   "alemba/query/*.lark"],

@@ -5,6 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """A mistake on the command line answers one clear line and exit code 2, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
 def _serve_parser(commands: argparse._SubParsersAction) -> None:
@@ -49,13 +57,15 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
 def _check_parser(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="run the conformance suite against a base URL")
     check.add_argument("system")
-    check.add_argument("--base-url", required=True)
+    check.add_argument("--base-url", help="the target's base URL (not needed for "
+                       "--list-identities)")
     for option in ("api-key", "token", "username", "password", "client-id", "client-secret"):
         check.add_argument(f"--{option}")
     check.add_argument("--identity", action="append", default=[], metavar="NAME=VALUE",
                        help="extra identities some rules need (see `apidouble check SYSTEM "
                             "--list-identities`)")
-    check.add_argument("--list-identities", action="store_true")
+    check.add_argument("--list-identities", action="store_true",
+                       help="list the identities the system's rules may need, and exit")
     check.add_argument("--allow-writes", action="store_true",
                        help="let tests create records (never needed against our own mock)")
     check.add_argument("--report-dir", default="conformance-report")
@@ -91,7 +101,7 @@ def _spec_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="apidouble", description=__doc__)
+    parser = OneLineParser(prog="apidouble", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     _serve_parser(commands)
     _check_parser(commands)

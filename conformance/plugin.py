@@ -1,13 +1,19 @@
-"""The pytest plugin behind ``apidouble check``: options, the ``target`` fixture, the report.
+"""The pytest plugin behind ``apidouble check``: options, markers, the ``target`` fixture,
+live per-rule lines and the reports.
 
 Tests are marked with the rules they check (``@pytest.mark.rule("AQ-02")``);
-at the end of the run every rule of the system's catalogue gets one verdict,
-written as a terminal table, ``report.json`` and ``junit.xml`` (one test case
-per rule) in the report directory.
+Schemathesis-driven tests are also marked ``@pytest.mark.generated``. At the
+end every rule of the system's catalogue gets one verdict (conformance/verdicts.py),
+written to ``report.json``, ``junit.xml`` and ``report.html`` in the report directory,
+and the run's exit code (0/1/2/3) is decided from the verdicts.
 """
 
 from __future__ import annotations
 
+import json
+import shutil
+import tempfile
+from collections.abc import Generator
 from importlib import import_module
 from pathlib import Path
 from types import ModuleType
@@ -16,10 +22,16 @@ from typing import Any
 import pytest
 
 from . import report
-from .report import FAILED, PASSED, SKIPPED
+from .recording import Recorder, reproduction, rules_of
 from .target import Target, probe_admin
+from .verdicts import BEHAVIOURAL, GENERATED, exit_code
 
-RECORDER_KEY = pytest.StashKey["RuleRecorder"]()
+RECORDER_KEY = pytest.StashKey[Recorder]()
+TARGET_KEY = pytest.StashKey[Target]()
+#: (exit code, verdicts) of the finished run, read by ``runner.run_check``
+RESULT_KEY = pytest.StashKey[tuple[int, list[Any]]]()
+BROKEN_KEY = pytest.StashKey[list[str]]()
+RULE_MAP = "apidouble_rule_map"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,9 +46,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "rule(*ids): the documented rules a test checks")
-    recorder = RuleRecorder()
+    config.addinivalue_line("markers", "generated: the test's requests are generated "
+                            "(Schemathesis); it can fail a rule but never make it pass")
+    config.stash[BROKEN_KEY] = []
+    system = config.getoption("--apidouble-system")
+    if not system or hasattr(config, "workerinput"):
+        return
+    package = system_package(system)
+    terminal = config.pluginmanager.get_plugin("terminalreporter")
+    write = terminal.write_line if terminal is not None else print
+    recorder = Recorder(package.RULES, package.TOOL_RULES, write)
     config.stash[RECORDER_KEY] = recorder
-    config.pluginmanager.register(recorder, "apidouble-rule-recorder")
+    config.pluginmanager.register(recorder, "apidouble-recorder")
 
 
 def system_package(system: str) -> ModuleType:
@@ -46,37 +67,85 @@ def system_package(system: str) -> ModuleType:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         rules = [rule for marker in item.iter_markers("rule") for rule in marker.args]
-        item.user_properties.append(("rules", ",".join(rules)))
+        kind = GENERATED if item.get_closest_marker("generated") else BEHAVIOURAL
+        item.user_properties += [("rules", ",".join(rules)), ("kind", kind)]
         # `-k AQ_02` selects a rule's tests (a -k expression cannot hold a hyphen)
         item.extra_keyword_matches.update(rule.replace("-", "_") for rule in rules)
 
 
-class RuleRecorder:
-    """Collects each test phase's outcome under the rules the test is marked with."""
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Which selected test checks which rules: kept here, or written for xdist's controller."""
+    rule_map = {item.nodeid: rules_of(item.user_properties) for item in session.items}
+    config = session.config
+    path = getattr(config, "workerinput", {}).get(RULE_MAP)
+    if path:
+        Path(path).write_text(json.dumps(rule_map), encoding="utf-8")
+    elif RECORDER_KEY in config.stash:
+        config.stash[RECORDER_KEY].expect(rule_map)
+
+
+class XdistHooks:
+    """Registered only when xdist is active: hands each worker a file for its rule map."""
 
     def __init__(self) -> None:
-        self.outcomes: list[tuple[str, str, str, str]] = []
+        self.directory = Path(tempfile.mkdtemp(prefix="apidouble-rules-"))
 
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        rules = dict(report.user_properties).get("rules", "")
-        if not rules:
-            return
-        if report.when != "call" and not (report.failed or report.skipped):
-            return
-        outcome = FAILED if report.failed else (SKIPPED if report.skipped else PASSED)
-        message = _message(report)
-        for rule in rules.split(","):
-            self.outcomes.append((rule, report.nodeid, outcome, message))
+    def pytest_configure_node(self, node: Any) -> None:
+        node.workerinput[RULE_MAP] = str(self.directory / f"{node.gateway.id}.json")
+
+    def pytest_xdist_node_collection_finished(self, node: Any, ids: list[str]) -> None:
+        path = Path(node.workerinput[RULE_MAP])
+        recorder = node.config.stash.get(RECORDER_KEY, None)
+        if recorder is not None and path.exists():
+            recorder.expect(json.loads(path.read_text(encoding="utf-8")))
+
+    def pytest_unconfigure(self) -> None:
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def _message(item_report: pytest.TestReport) -> str:
-    if item_report.skipped and isinstance(item_report.longrepr, tuple):
-        return str(item_report.longrepr[2]).removeprefix("Skipped: ")
-    if item_report.failed:
-        crash = getattr(item_report.longrepr, "reprcrash", None)
-        text = crash.message if crash is not None else str(item_report.longrepr)
-        return text.splitlines()[0] if text else "failed"
-    return ""
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    config = session.config
+    if RECORDER_KEY in config.stash and config.pluginmanager.hasplugin("dsession"):
+        config.pluginmanager.register(XdistHooks(), "apidouble-xdist")
+
+
+# --- per test: the exchanges of a failure, no progress letters --------------------------
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    target = item.config.stash.get(TARGET_KEY, None)
+    if target is not None:
+        target.exchanges.clear()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    made = yield
+    if made.failed:
+        target = item.config.stash.get(TARGET_KEY, None)
+        if target is not None and target.exchanges.snapshot():
+            made.user_properties.append(("exchanges", json.dumps(target.exchanges.snapshot())))
+        crash = getattr(made.longrepr, "reprcrash", None)
+        lines = reproduction(f"{made.longrepr}\n{getattr(crash, 'message', '')}")
+        if lines:
+            made.user_properties.append(("reproduction", json.dumps(lines)))
+    return made
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_report_teststatus(report: pytest.TestReport, config: pytest.Config
+                             ) -> Generator[None, Any, Any]:
+    """No dots: ``apidouble check`` prints a line per rule instead."""
+    status = yield
+    if config.getoption("--apidouble-system") and status:
+        return (status[0], "", status[2])
+    return status
+
+
+# --- the target -------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -91,34 +160,63 @@ def target(pytestconfig: pytest.Config) -> Target:
     admin = probe_admin(base_url)
     if admin is not None:
         credentials = {**package.identities_from_admin(admin), **credentials}
-    return package.make_target(
+    made: Target = package.make_target(
         base_url=base_url, credentials=credentials, admin=admin,
         allow_writes=pytestconfig.getoption("--apidouble-allow-writes"),
     )
+    pytestconfig.stash[TARGET_KEY] = made
+    return made
 
 
-def results(config: pytest.Config) -> list[report.RuleResult] | None:
-    system = config.getoption("--apidouble-system")
-    if not system:
-        return None
-    package = system_package(system)
-    return report.verdicts(package.RULES, package.TOOL_RULES, config.stash[RECORDER_KEY].outcomes)
+# --- the end: verdicts, reports, exit code ----------------------------------------------
+
+SUITE_BROKEN = {pytest.ExitCode.INTERRUPTED: "the run was interrupted",
+                pytest.ExitCode.INTERNAL_ERROR: "pytest hit an internal error",
+                pytest.ExitCode.USAGE_ERROR: "pytest refused its arguments"}
 
 
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
-    if hasattr(config, "workerinput"):
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    recorder = config.stash.get(RECORDER_KEY, None)
+    if recorder is None:
         return
-    found = results(config)
-    if found is None:
-        return
-    terminalreporter.section("conformance by rule")
-    terminalreporter.write_line(report.table(found))
+    broken = list(recorder.broken)
+    if exitstatus in SUITE_BROKEN and not broken:
+        broken.append(SUITE_BROKEN[pytest.ExitCode(exitstatus)])
+    results = recorder.results()
+    code = exit_code(results, "; ".join(broken) or None)
+    config.stash[RESULT_KEY] = (code, results)
     directory = config.getoption("--apidouble-report-dir")
     if directory:
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        system = config.getoption("--apidouble-system")
-        meta = {"system": system, "baseUrl": config.getoption("--apidouble-base-url")}
-        report.write_json(found, path / "report.json", meta)
-        report.write_junit(found, path / "junit.xml", system)
-        terminalreporter.write_line(f"report: {path / 'report.json'}, {path / 'junit.xml'}")
+        meta = run_meta(config, recorder, code, broken)
+        report.write_all(results, Path(directory), meta, _rule_text(meta["system"]))
+    recorder.announce_rest()
+    for line in report.closing_lines(results, code, broken):
+        recorder.write_line(line)
+    if directory:
+        recorder.write_line(f"reports: {Path(directory).resolve()}/"
+                            "{report.json, junit.xml, report.html}")
+
+
+def run_meta(config: pytest.Config, recorder: Recorder, code: int,
+             broken: list[str]) -> dict[str, Any]:
+    target = config.stash.get(TARGET_KEY, None)
+    base_url = config.getoption("--apidouble-base-url")
+    # with -n the controller never built a target: ask the admin side once more
+    is_mock = target.is_mock if target else bool(base_url and probe_admin(base_url))
+    return {"system": config.getoption("--apidouble-system"),
+            "baseUrl": config.getoption("--apidouble-base-url"),
+            "isMock": is_mock,
+            "allowWrites": bool(config.getoption("--apidouble-allow-writes")),
+            "duration": round(recorder.elapsed(), 3), "exitCode": code,
+            "broken": broken}
+
+
+def _rule_text(system: str) -> dict[str, str]:
+    """The rule's text from behaviours.md, where the system's package carries it."""
+    try:
+        module = import_module(f"apidouble.conformance.{system}._rule_text")
+    except ModuleNotFoundError:
+        return {}
+    return dict(getattr(module, "RULE_TEXT", {}))

@@ -17,17 +17,24 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from apidouble.cli import main as cli_main
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
 
 
+class QuietHandler(WSGIRequestHandler):
+    """No access log: the check's own lines are what a reader wants to see."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
 @contextmanager
 def served(app: Any) -> Iterator[str]:
     """Serve a WSGI app on 127.0.0.1 and a free port, in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -52,6 +59,7 @@ class CheckRun:
     code: int
     verdicts: dict[str, str]  # rule -> verdict, from report.json
     output: str
+    report_dir: str = ""
 
     def failed(self) -> dict[str, str]:
         return {rule: verdict for rule, verdict in self.verdicts.items() if verdict == "failed"}
@@ -68,7 +76,8 @@ def check_in_subprocess(system: str, base_url: str, report_dir: Path, *extra: st
     if not path.exists():
         raise AssertionError(f"no report was written:\n{output}")
     rules = json.loads(path.read_text())["rules"]
-    return CheckRun(result.returncode, {r["rule"]: r["verdict"] for r in rules}, output)
+    return CheckRun(result.returncode, {r["rule"]: r["verdict"] for r in rules}, output,
+                    str(report_dir))
 
 
 def main(argv: list[str]) -> int:

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import requests
 
+from .exchanges import ExchangeLog
+
 USER_AGENT = "apidouble-conformance/0.1"
 MAX_RATE_WAIT = 75.0  # seconds we wait out one 429 before giving up
 MAX_RATE_RETRIES = 6
@@ -37,10 +39,14 @@ class Target:
     default_rate_wait: float = 60.0
     retry_after_parser: Callable[[requests.Response], float | None] | None = None
     session: requests.Session = field(default_factory=requests.Session)
+    #: the last few exchanges of the running test, for a failure's report entry
+    exchanges: ExchangeLog = field(init=False)
 
     def __post_init__(self) -> None:
         self.base_url = self.base_url.rstrip("/")
         self.session.headers["User-Agent"] = USER_AGENT
+        self.exchanges = ExchangeLog(self.credentials.values())
+        self.exchanges.attach(self.session)
 
     @property
     def is_mock(self) -> bool:

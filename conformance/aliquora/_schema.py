@@ -55,7 +55,7 @@ def profile_name() -> str:
     return name if name in PROFILES else "default"
 
 
-def config(target: Target) -> SchemathesisConfig:
+def config(target: Target, stateful: bool = False) -> SchemathesisConfig:
     # Keys are the subject of AQ-02's own tests: generated cases keep a valid one.
     generation = {**PROFILES[profile_name()], "mode": "all", "database": "none",
                   "with-security-parameters": False}
@@ -72,7 +72,7 @@ def config(target: Target) -> SchemathesisConfig:
         "suppress-health-check": ["all"],
         "generation": generation,
         "phases": {"coverage": {"enabled": COVERAGE[profile_name()]},
-                   "stateful": {"enabled": False},
+                   "stateful": {"enabled": stateful},
                    "fuzzing": fuzzing},
         "warnings": False,
     })
@@ -82,10 +82,10 @@ def spec_file() -> AbstractContextManager[Any]:
     return as_file(files("apidouble.spec") / "aliquora.yaml")
 
 
-def load(target: Target) -> Any:
+def load(target: Target, stateful: bool = False) -> Any:
     """Our spec, with auth registered on this schema only; GETs only unless writes are allowed."""
     with spec_file() as path:
-        schema = schemathesis.openapi.from_path(path, config=config(target))
+        schema = schemathesis.openapi.from_path(path, config=config(target, stateful))
     keys = KeyRing(target)
 
     @schema.auth(refresh_interval=None)
