@@ -69,6 +69,7 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)
     _install_request_log(app, core)
+    _install_body_drain(app, config.max_body_bytes)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     return app
@@ -120,3 +121,30 @@ def _install_request_log(app: Flask, core: Core) -> None:
             }
         )
         return response
+
+
+def _install_body_drain(app: Flask, limit: int) -> None:
+    """Read what a view left of the request body before the response goes out.
+
+    An error answered before the body was read (a 401 on a POST, say) would
+    leave the body on a keep-alive connection; granian then does not answer
+    the connection's next request. Reading the rest (up to the body limit, past
+    which the request was refused anyway) keeps every server in step.
+    """
+
+    @app.after_request
+    def _drain(response: Response) -> Response:
+        length = request.content_length
+        if length is None and "chunked" not in request.headers.get("Transfer-Encoding", ""):
+            return response
+        if length is not None and length > limit:
+            return response
+        try:
+            stream = request.stream
+            read = 0
+            while read <= limit and (chunk := stream.read(65536)):
+                read += len(chunk)
+        except Exception:  # noqa: BLE001 - a client gone or a bad chunk: nothing to keep
+            pass
+        return response
+

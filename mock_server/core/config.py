@@ -32,6 +32,8 @@ class Config:
     time_zone: str | None = None  # None: the system's own default zone
     seed_on_start: bool = True
     max_body_bytes: int = 10 * 1024 * 1024
+    #: required in ``X-Apidouble-Admin-Token`` by the admin interface when set
+    admin_token: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     def database_url(self, system: str) -> str:
