@@ -67,6 +67,8 @@ def run_check(args: argparse.Namespace) -> int:
             print(f"{name:<24} {meaning}")
         return 0
     os.environ["APIDOUBLE_HYPOTHESIS_PROFILE"] = args.hypothesis_profile
+    if getattr(args, "admin_token", None):
+        os.environ["APIDOUBLE_ADMIN_TOKEN"] = args.admin_token  # read by target.py
     code = pytest.main(pytest_arguments(args))
     # No test selected (say, -k matched nothing) means no rule failed.
     return 0 if code == pytest.ExitCode.NO_TESTS_COLLECTED else int(code)

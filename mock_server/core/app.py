@@ -16,6 +16,7 @@ from .errors import install_error_handlers
 from .pagecache import PageCache
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
+from .schema import SCHEMA_KEY, check_compatible, fingerprint
 from .storage import Storage
 from .tokens import TokenStore
 
@@ -37,9 +38,16 @@ class Core:
     pages: PageCache
 
     def ensure_seeded(self) -> None:
+        """Create and seed an empty database; refuse one this mock cannot serve as is."""
         self.storage.create_all()
-        if self.state.get(SEEDED_KEY) is None:
+        seeded = self.state.get(SEEDED_KEY)
+        if seeded is None:
             self.reset()
+            return
+        check_compatible(where=f"The {self.profile.name} database ({self.storage.safe_url()})",
+                         stored_schema=self.state.get(SCHEMA_KEY),
+                         schema=fingerprint(self.storage.metadata),
+                         stored_seed=seeded, seed=self.config.seed)
 
     def reset(self) -> None:
         """Reseed every table, clear rate windows and tokens, return to real time."""
@@ -50,6 +58,7 @@ class Core:
         self.limiter.clear()
         self.pages.clear()
         self.clock.reset()
+        self.state.set(SCHEMA_KEY, fingerprint(self.storage.metadata))
         self.state.set(SEEDED_KEY, str(self.config.seed))
 
 

@@ -25,6 +25,8 @@ class Config:
     """
 
     db_url: str | None = None
+    #: where the default SQLite files live (None: :func:`default_data_dir`)
+    data_dir: str | None = None
     seed: int = DEFAULT_SEED
     rate_limits: bool = True
     page_cache: bool = True
@@ -39,7 +41,7 @@ class Config:
     def database_url(self, system: str) -> str:
         if self.db_url:
             return self.db_url
-        directory = default_data_dir()
+        directory = Path(self.data_dir) if self.data_dir else default_data_dir()
         directory.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{directory / (system + '.sqlite3')}"
 
