@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
+from werkzeug.exceptions import MethodNotAllowed
 
 from .admin import admin_blueprint
 from .clock import Clock, StateStore
@@ -81,6 +82,7 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
     _install_body_drain(app, config.max_body_bytes)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
+    _install_static_path_methods(app)
     return app
 
 
@@ -156,4 +158,25 @@ def _install_body_drain(app: Flask, limit: int) -> None:
         except Exception:  # noqa: BLE001 - a client gone or a bad chunk: nothing to keep
             pass
         return response
+
+
+def _install_static_path_methods(app: Flask) -> None:
+    """A wrong method on a fixed path is a 405 with ``Allow``, not a match of a variable rule.
+
+    ``PATCH /sample-tests/bulk-results`` would otherwise match
+    ``PATCH /sample-tests/<id>`` and be answered as a bad id.
+    """
+    fixed: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments:
+            fixed.setdefault(rule.rule, set()).update(rule.methods or ())
+
+    @app.before_request
+    def _fixed_path_method() -> None:
+        rule = request.url_rule
+        if rule is None or not rule.arguments:
+            return
+        methods = fixed.get(request.path)
+        if methods and request.method not in methods:
+            raise MethodNotAllowed(valid_methods=sorted(methods))
 
