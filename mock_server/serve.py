@@ -63,7 +63,8 @@ def combined_app(options: ServeOptions) -> Any:
         return create_app(system, options.config)
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-    mounts = {f"/{name}": create_app(name, options.config) for name in options.systems}
+    mounts: dict[str, Any] = {f"/{name}": create_app(name, options.config)
+                              for name in options.systems}
     return DispatcherMiddleware(_index_app(options.systems), mounts)
 
 

@@ -125,12 +125,10 @@ def _text(column: sa.ColumnElement[Any], lookup: str, value: str,
     if lookup == "iexact":
         return sa.func.lower(column) == value.lower()
     if lookup.startswith("i"):
-        method = {"icontains": column.icontains, "istartswith": column.istartswith,
-                  "iendswith": column.iendswith}[lookup]
+        method: Callable[..., sa.ColumnElement[bool]] = getattr(column, lookup)
         return method(value, autoescape=True)
     if dialect != "sqlite":
-        method = {"contains": column.contains, "startswith": column.startswith,
-                  "endswith": column.endswith}[lookup]
+        method = getattr(column, lookup)  # contains, startswith, endswith
         return method(value, autoescape=True)
     size = len(value)
     if lookup == "contains":
