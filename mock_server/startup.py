@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from .core.config import Config
-from .core.schema import DatabaseMismatch
 
 DRIVERS = {
     "psycopg": "the PostgreSQL driver (psycopg) is not installed: "
@@ -15,7 +14,7 @@ DRIVERS = {
 
 
 def explain(error: BaseException, config: Config) -> str:
-    if isinstance(error, DatabaseMismatch):
+    if type(error).__name__ == "DatabaseMismatch":  # imported lazily: it needs SQLAlchemy
         return str(error)
     if isinstance(error, ModuleNotFoundError):
         missing = (error.name or "").split(".")[0]
