@@ -116,10 +116,12 @@ def test_keep_alive_after_an_early_error_and_bounded_request_lines(server: str,
         assert requests.get(base + "/", timeout=5).status_code == 200  # still serving
 
 
-def test_aliquora_suite_passes_on_granian(tmp_path: Path) -> None:
-    with serving("aliquora", "--server", "granian", tmp_path=tmp_path) as (base, _):
+@pytest.mark.parametrize("system", ["aliquora", "alemba"])
+def test_the_suite_passes_on_granian(system: str, tmp_path: Path) -> None:
+    """granian once left a keep-alive connection hanging after an early 400 (AQ-01)."""
+    with serving(system, "--server", "granian", tmp_path=tmp_path) as (base, _):
         check = subprocess.run(
-            [sys.executable, "-m", "apidouble", "check", "aliquora", "--base-url",
-             base + "/aliquora", "--report-dir", str(tmp_path / "report"), "-k", "AQ_01 or AQ_29"],
-            capture_output=True, text=True, timeout=300)
+            [sys.executable, "-m", "apidouble", "check", system, "--base-url",
+             f"{base}/{system}", "--report-dir", str(tmp_path / "report")],
+            capture_output=True, text=True, timeout=600)
         assert check.returncode == 0, check.stdout[-3000:]
