@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -125,3 +126,17 @@ def test_the_suite_passes_on_granian(system: str, tmp_path: Path) -> None:
              f"{base}/{system}", "--report-dir", str(tmp_path / "report")],
             capture_output=True, text=True, timeout=600)
         assert check.returncode == 0, check.stdout[-3000:]
+
+
+def test_check_recognises_a_mock_served_with_an_admin_token(tmp_path: Path) -> None:
+    with serving("aliquora", "--admin-token", "team-secret", tmp_path=tmp_path) as (base, _):
+        refused = requests.get(base + "/aliquora/__admin/credentials", timeout=5)
+        assert refused.status_code == 401
+        command = [sys.executable, "-m", "apidouble", "check", "aliquora", "--base-url",
+                   base + "/aliquora", "--report-dir", str(tmp_path / "report"), "-k", "AQ_07"]
+        check = subprocess.run([*command, "--admin-token", "team-secret"], capture_output=True,
+                               text=True, timeout=300)
+        assert check.returncode == 0, check.stdout[-3000:]
+        assert re.search(r"AQ-07\s+passed", check.stdout), check.stdout[-3000:]
+        without = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert not re.search(r"AQ-07\s+passed", without.stdout)  # not taken for our mock
