@@ -135,6 +135,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"apidouble check: cannot reach {args.base_url}: {why}", file=sys.stderr)
         return EXIT_BROKEN
     os.environ["APIDOUBLE_HYPOTHESIS_PROFILE"] = args.hypothesis_profile
+    if getattr(args, "admin_token", None):
+        os.environ["APIDOUBLE_ADMIN_TOKEN"] = args.admin_token  # read by target.py
     outcome = Outcome()
     pytest_code = pytest.main(pytest_arguments(args, package), plugins=[outcome])
     if outcome.code is None:  # the plugin never finished: pytest itself broke

@@ -8,6 +8,7 @@ unless ``--allow-writes`` was given.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,13 @@ import requests
 from .exchanges import ExchangeLog
 
 USER_AGENT = "apidouble-conformance/0.1"
+ADMIN_TOKEN_HEADER = "X-Apidouble-Admin-Token"
+
+
+def admin_headers() -> dict[str, str]:
+    """Our mock's admin token (``check --admin-token`` / APIDOUBLE_ADMIN_TOKEN), if given."""
+    token = os.environ.get("APIDOUBLE_ADMIN_TOKEN")
+    return {ADMIN_TOKEN_HEADER: token} if token else {}
 MAX_RATE_WAIT = 75.0  # seconds we wait out one 429 before giving up
 MAX_RATE_RETRIES = 6
 
@@ -47,6 +55,8 @@ class Target:
         self.session.headers["User-Agent"] = USER_AGENT
         self.exchanges = ExchangeLog(self.credentials.values())
         self.exchanges.attach(self.session)
+        if self.admin is not None:
+            self.session.headers.update(admin_headers())
 
     @property
     def is_mock(self) -> bool:
@@ -126,7 +136,8 @@ def retry_after_seconds(value: str | None) -> float | None:
 def probe_admin(base_url: str) -> dict[str, Any] | None:
     """Our mock's ``/__admin/credentials``, or None when the target is something else."""
     try:
-        response = requests.get(base_url.rstrip("/") + "/__admin/credentials", timeout=10)
+        response = requests.get(base_url.rstrip("/") + "/__admin/credentials",
+                                headers=admin_headers(), timeout=10)
         body = response.json() if response.status_code == 200 else None
     except (requests.RequestException, ValueError):
         return None

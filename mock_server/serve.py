@@ -4,7 +4,13 @@ gunicorn is the default server because it passes custom HTTP reason phrases
 through (QS Enrolment's 429 needs them); granian is the fast option where
 reason phrases don't matter. Both run the same WSGI app. The databases are
 prepared (created and seeded) once in the parent process, before any worker
-starts, so workers never race to seed.
+starts, so workers never race to seed; what goes wrong there (an unreachable
+or unwritable database, a missing driver, data made by another version or
+seed) is said in one line, never with a traceback.
+
+Both servers bound the request line and headers well above any legitimate
+request (a 1,500-term Alemba ``$filter`` still reaches the app and gets its own
+400), and the body at ``Config.max_body_bytes`` (refused in the system's format).
 """
 
 from __future__ import annotations
@@ -28,6 +34,9 @@ if TYPE_CHECKING:
 
 ENV_VAR = "APIDOUBLE_SERVE"
 DATA_ERROR = 2  #: ``prepare_elsewhere``'s exit status when a data file does not apply
+MAX_REQUEST_LINE = 256 * 1024  # bytes: method, path, query and version
+MAX_HEADER_FIELD = 64 * 1024  # bytes of one header line
+MAX_HEADER_FIELDS = 200
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,8 @@ class ServeOptions:
     #: HTTPS: the server certificate (with its chain) and key, PEM files
     tls_cert: str | None = None
     tls_key: str | None = None
+    #: drop and reseed the databases before serving (prepare only; workers never reset)
+    reset: bool = False
 
     @property
     def scheme(self) -> str:
@@ -46,7 +57,7 @@ class ServeOptions:
     def to_env(self) -> str:
         return json.dumps({"systems": list(self.systems), "root": self.root,
                            "config": asdict(self.config), "tls_cert": self.tls_cert,
-                           "tls_key": self.tls_key})
+                           "tls_key": self.tls_key, "reset": self.reset})
 
     @classmethod
     def from_env(cls, text: str) -> ServeOptions:
@@ -54,7 +65,8 @@ class ServeOptions:
         config = data["config"]
         config["cors_origins"] = tuple(config.get("cors_origins", ()))
         return cls(tuple(data["systems"]), data["root"], Config(**config),
-                   data.get("tls_cert"), data.get("tls_key"))
+                   tls_cert=data.get("tls_cert"), tls_key=data.get("tls_key"),
+                   reset=data.get("reset", False))
 
 
 def combined_app(options: ServeOptions) -> Any:
@@ -64,7 +76,8 @@ def combined_app(options: ServeOptions) -> Any:
         return create_app(system, options.config)
     from werkzeug.middleware.dispatcher import DispatcherMiddleware
 
-    mounts = {f"/{name}": create_app(name, options.config) for name in options.systems}
+    mounts: dict[str, Any] = {f"/{name}": create_app(name, options.config)
+                              for name in options.systems}
     return DispatcherMiddleware(_index_app(options.systems), mounts)
 
 
@@ -95,8 +108,15 @@ def prepare(options: ServeOptions) -> list[tuple[str, Core]]:
     """Create and seed every database once, in this process; return each system's core."""
     cores = []
     for name in options.systems:
-        app = create_app(name, options.config)
+        if options.reset:
+            app = create_app(name, options.config.with_(seed_on_start=False))
+            app.extensions["apidouble"].storage.drop_all()
+            app.extensions["apidouble"].ensure_seeded()
+        else:
+            app = create_app(name, options.config)
         cores.append((name, app.extensions["apidouble"]))
+    if options.config.redis_url:
+        cores[0][1].limiter.store.ping()  # type: ignore[attr-defined]
     return cores
 
 
@@ -106,8 +126,11 @@ def prepare_elsewhere(options: ServeOptions, host: str, port: int) -> int:
     The server's master process then never imports the apps, so it stays small;
     only the workers, which serve, carry them.
     """
+    # -P: never import from the current directory, where a checkout's own
+    # ``apidouble/`` folder would shadow the installed package.
     return subprocess.run(
-        [sys.executable, "-m", "apidouble.mock_server.serve", options.to_env(), host, str(port)],
+        [sys.executable, "-P", "-m", "apidouble.mock_server.serve", options.to_env(), host,
+         str(port)],
         check=False,
     ).returncode
 
@@ -134,15 +157,32 @@ def gunicorn_settings(host: str, port: int, workers: int,
         "threads": 8,
         "keepalive": 5,
         "accesslog": None,
-        # Long query strings reach the app (and its JSON errors), not a bare HTML 414.
-        "limit_request_line": 0,
+        # Long query strings reach the app (and its JSON errors), not a bare HTML 414;
+        # beyond these bounds gunicorn refuses the request itself.
+        "limit_request_line": MAX_REQUEST_LINE,
+        "limit_request_field_size": MAX_HEADER_FIELD,
+        "limit_request_fields": MAX_HEADER_FIELDS,
     }
+
+
+def _lift_gunicorn_line_cap() -> None:
+    """gunicorn caps ``limit_request_line`` at 8190 bytes unless it is 0 (unlimited).
+
+    Unlimited would let one client grow a worker's buffer without bound, and
+    8190 bytes is too little for long filters; the cap is a module constant
+    read when each request is parsed, so it is raised to our own bound.
+    """
+    from gunicorn.http import message
+
+    message.MAX_REQUEST_LINE = max(message.MAX_REQUEST_LINE, MAX_REQUEST_LINE)
 
 
 def run_wsgi_with_gunicorn(load: Callable[[], Any], host: str, port: int, workers: int,
                            tls: tuple[str, str] | None = None) -> None:
     """Run gunicorn in this process; each worker builds its app with ``load()``."""
     from gunicorn.app.base import BaseApplication
+
+    _lift_gunicorn_line_cap()
 
     class Application(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -167,6 +207,7 @@ def run_gunicorn(options: ServeOptions, host: str, port: int, workers: int) -> N
 def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
+    from granian.http import HTTP1Settings
 
     os.environ[ENV_VAR] = options.to_env()
     tls = _tls_pair(options)
@@ -181,17 +222,29 @@ def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> No
         factory=True,
         log_access=False,
         **certificate,
+        # the request line and headers are buffered whole: the same bounds as gunicorn's
+        http1_settings=HTTP1Settings(max_buffer_size=MAX_REQUEST_LINE + 2 * MAX_HEADER_FIELD),
     ).serve()
 
 
-if __name__ == "__main__":
-    # ``prepare_elsewhere``'s child: seed, print the banner, exit.
+def prepare_main(argv: list[str]) -> int:
+    """``prepare_elsewhere``'s child: seed, print the banner; one line on failure."""
     from .core.datafile import DataFileError
 
-    _options = ServeOptions.from_env(sys.argv[1])
+    options = ServeOptions.from_env(argv[1])
     try:
-        _cores = prepare(_options)
-    except DataFileError as _error:
-        print(f"apidouble: {_error}", file=sys.stderr)
-        sys.exit(DATA_ERROR)
-    print(describe(_options, sys.argv[2], int(sys.argv[3]), _cores), flush=True)
+        cores = prepare(options)
+    except DataFileError as error:
+        print(f"apidouble: {error}", file=sys.stderr, flush=True)
+        return DATA_ERROR
+    except Exception as error:  # noqa: BLE001 - every failure becomes one line
+        from .startup import explain
+
+        print(f"apidouble: {explain(error, options.config)}", file=sys.stderr, flush=True)
+        return 1
+    print(describe(options, argv[2], int(argv[3]), cores), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(prepare_main(sys.argv))

@@ -99,9 +99,14 @@ def verify_sample_test(raw_id: str) -> Response:
         if row.result is None:
             raise ApiError(409, "result_missing", f"Sample test {test_id} has no result to verify.")
         now = core.clock.naive_now()
-        connection.execute(tests.update().where(tests.c.id == test_id).values(
-            status="completed" if deviation_on("AQ-22") else "verified", verified_at=now,
-            verified_by=caller().user_id, updated_at=now))
+        # Conditional: of two concurrent verifications exactly one wins, the other gets 409.
+        won = connection.execute(tests.update().where(
+            tests.c.id == test_id, tests.c.status != "verified", tests.c.result.is_not(None),
+        ).values(status="completed" if deviation_on("AQ-22") else "verified", verified_at=now,
+                 verified_by=caller().user_id, updated_at=now)).rowcount
+        if won != 1:
+            raise ApiError(409, "test_verified_locked", f"Sample test {test_id} is already "
+                           "verified and locked.")
         return ok(serializers.sample_test(_owned_test(connection, test_id)))
 
 
@@ -154,6 +159,11 @@ def update_approval_record(raw_id: str) -> Response:
             values["decided_at"] = now if decided else None
             if decided and approver is None and row.approver_user_id is None:
                 values["approver_user_id"] = caller().user_id
-        connection.execute(records.update().where(records.c.id == record_id).values(**values))
+        # Decided against the status read above: a concurrent decision makes this a 409.
+        won = connection.execute(records.update().where(
+            records.c.id == record_id, records.c.status == row.status).values(**values)).rowcount
+        if won != 1:
+            raise ApiError(409, "conflict", f"Approval record {record_id} was changed "
+                           "meanwhile; read it again.")
         return ok(serializers.approval_record(owned(connection, records, record_id,
                                                     "Approval record")))

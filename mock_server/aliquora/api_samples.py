@@ -143,13 +143,15 @@ def _check_allowance(connection: Connection, now: datetime) -> None:
     samples, orgs = _tables()["samples"], _tables()["organizations"]
     org_id = caller().organization_id
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    # PostgreSQL: lock the organisation first, so concurrent creates count one after
+    # another (SQLite's write lock, taken by the insert, already serialises them).
+    allowance = connection.execute(
+        sa.select(orgs.c.monthly_sample_allowance).where(orgs.c.id == org_id).with_for_update()
+    ).scalar_one()
     used = connection.execute(
         sa.select(sa.func.count()).where(
             samples.c.organization_id == org_id, samples.c.created_at >= month_start
         )
-    ).scalar_one()
-    allowance = connection.execute(
-        sa.select(orgs.c.monthly_sample_allowance).where(orgs.c.id == org_id)
     ).scalar_one()
     if used > allowance and deviation_on("AQ-14"):
         raise ApiError(403, "forbidden", f"Monthly allowance of {allowance} samples reached.")
@@ -215,7 +217,12 @@ def update_sample(raw_id: str) -> Response:
         values["updated_at"] = core.clock.naive_now()
         if moves_status:
             values["status"] = body["status"]
-        connection.execute(samples.update().where(samples.c.id == sample_id).values(**values))
+        # Compare-and-set on the status the transition was checked against.
+        won = connection.execute(samples.update().where(
+            samples.c.id == sample_id, samples.c.status == row.status).values(**values)).rowcount
+        if won != 1:
+            raise ApiError(409, "invalid_transition", f"Sample {sample_id} changed status "
+                           "meanwhile; read it again.")
         return ok(sample_detail(connection, owned(connection, samples, sample_id, "Sample")))
 
 
@@ -249,7 +256,12 @@ def change_status(raw_id: str) -> Response:
         values: dict[str, Any] = {"status": body["status"], "updated_at": now}
         if row.received_at is None and body["status"] != "pending":
             values["received_at"] = now
-        connection.execute(samples.update().where(samples.c.id == sample_id).values(**values))
+        # Compare-and-set on the status the transition was checked against.
+        won = connection.execute(samples.update().where(
+            samples.c.id == sample_id, samples.c.status == row.status).values(**values)).rowcount
+        if won != 1:
+            raise ApiError(409, "invalid_transition", f"Sample {sample_id} changed status "
+                           "meanwhile; read it again.")
         return ok(sample_detail(connection, owned(connection, samples, sample_id, "Sample")))
 
 

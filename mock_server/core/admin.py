@@ -1,7 +1,10 @@
 """The admin interface at ``<base>/__admin/``: credentials, reset, clock, request log.
 
-It is the mock's own side door (documented in ``spec/admin.yaml``): no auth,
-errors always ``{"error", "message"}`` whatever the system's own style.
+It is the mock's own side door (documented in ``spec/admin.yaml``): errors are
+always ``{"error", "message"}`` whatever the system's own style. It refuses
+cross-site browser requests and, when ``Config.admin_token`` is set (``serve``
+sets one beyond loopback), every request without that token (see
+:mod:`.adminguard`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from flask.wrappers import Response
 from . import admin_data
 from .admin_docs import register_docs
 from .admin_standin import register_standin
+from .adminguard import check_admin_request
 from .bodies import int_arg, json_object
 from .envelopes import json_response, slug_json
 from .errors import ApiError
@@ -27,6 +31,10 @@ def _core() -> Any:
 def admin_blueprint(profile: Any) -> Blueprint:
     admin = Blueprint("apidouble_admin", __name__, url_prefix="/__admin")
     admin.register_error_handler(ApiError, slug_json)
+
+    @admin.before_request
+    def guard() -> None:
+        check_admin_request(_core().config.admin_token)
 
     @admin.get("/")
     def index() -> Response:

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 from flask.wrappers import Response
+from werkzeug.exceptions import MethodNotAllowed
 
 from .admin import admin_blueprint
 from .clock import Clock, StateStore
@@ -22,6 +23,7 @@ from .pagecache import PageCache
 from .prefer import install_prefer
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
+from .schema import SCHEMA_KEY, check_compatible, fingerprint
 from .standin import StandInStore
 from .storage import Storage
 from .tokens import TokenStore
@@ -49,12 +51,18 @@ class Core:
     start_documents: tuple[Document, ...] = field(default_factory=tuple)
 
     def ensure_seeded(self) -> None:
-        """Seed an empty database, or reseed one that was seeded with other start files."""
+        """Seed an empty database, reseed one seeded with other start files, and refuse
+        one this mock cannot serve as is (another version's tables, another seed)."""
         self.storage.create_all()
         stored = self.state.get(SEEDED_KEY)
         marker = seed_marker(self.config.seed, self.start_documents)
         if stored is None or (stored != marker and "+" in stored + marker):
             self.reset()
+            return
+        check_compatible(where=f"The {self.profile.name} database ({self.storage.safe_url()})",
+                         stored_schema=self.state.get(SCHEMA_KEY),
+                         schema=fingerprint(self.storage.metadata),
+                         stored_seed=stored, seed=self.config.seed)
 
     def reset(self) -> None:
         """Reseed every table and apply the start files; clear rate windows and tokens,
@@ -71,6 +79,7 @@ class Core:
         self.pages.clear()
         self.standin.clear()
         self.clock.reset()
+        self.state.set(SCHEMA_KEY, fingerprint(self.storage.metadata))
         self.state.set(SEEDED_KEY, seed_marker(self.config.seed, self.start_documents))
 
     def data_tables(self) -> list[sa.Table]:
@@ -104,8 +113,10 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         _allow_cross_origin(app, config.cors_origins)
     install_faults(app, core.standin, profile)
     install_prefer(app, profile)
+    _install_body_drain(app, config.max_body_bytes)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
+    _install_static_path_methods(app)
     return app
 
 
@@ -157,3 +168,51 @@ def _install_request_log(app: Flask, core: Core) -> None:
             return response  # the admin interface does not log itself
         core.requests.record(journal_entry(request, response, masker, core.clock.naive_now()))
         return response
+
+
+def _install_body_drain(app: Flask, limit: int) -> None:
+    """Read what a view left of the request body before the response goes out.
+
+    An error answered before the body was read (a 401 on a POST, say) would
+    leave the body on a keep-alive connection; granian then does not answer
+    the connection's next request. Reading the rest (up to the body limit, past
+    which the request was refused anyway) keeps every server in step.
+    """
+
+    @app.after_request
+    def _drain(response: Response) -> Response:
+        length = request.content_length
+        if length is None and "chunked" not in request.headers.get("Transfer-Encoding", ""):
+            return response
+        if length is not None and length > limit:
+            return response
+        try:
+            stream = request.stream
+            read = 0
+            while read <= limit and (chunk := stream.read(65536)):
+                read += len(chunk)
+        except Exception:  # noqa: BLE001 - a client gone or a bad chunk: nothing to keep
+            pass
+        return response
+
+
+def _install_static_path_methods(app: Flask) -> None:
+    """A wrong method on a fixed path is a 405 with ``Allow``, not a match of a variable rule.
+
+    ``PATCH /sample-tests/bulk-results`` would otherwise match
+    ``PATCH /sample-tests/<id>`` and be answered as a bad id.
+    """
+    fixed: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.arguments:
+            fixed.setdefault(rule.rule, set()).update(rule.methods or ())
+
+    @app.before_request
+    def _fixed_path_method() -> None:
+        rule = request.url_rule
+        if rule is None or not rule.arguments:
+            return
+        methods = fixed.get(request.path)
+        if methods and request.method not in methods:
+            raise MethodNotAllowed(valid_methods=sorted(methods))
+

@@ -1,8 +1,16 @@
-"""Reading request bodies and query parameters safely: bad input is a 400, never a 500."""
+"""Reading request bodies and query parameters safely: bad input is a 400, never a 500.
+
+JSON is parsed with limits no legitimate body comes near (nesting depth,
+digits of one number, non-finite numbers), so an extreme but parseable
+document is answered with the system's own 400 instead of exhausting the
+stack or overflowing a database column later on.
+"""
 
 from __future__ import annotations
 
 import json
+import math
+import re
 from typing import Any
 
 from flask import request
@@ -10,13 +18,88 @@ from flask import request
 from .errors import ApiError
 
 JSON_TYPES = ("application/json",)
+MAX_DEPTH = 64  # arrays/objects inside one another
+MAX_NUMBER_CHARS = 40  # one number as written: far beyond any 64-bit integer or double
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class JsonLimitError(ValueError):
+    """A well-formed JSON document beyond the limits; ``str()`` says which."""
+
+
+def parse_json(text: str) -> Any:
+    """``json.loads`` with limits; raises ``json.JSONDecodeError`` or :class:`JsonLimitError`."""
+    try:
+        document = json.loads(text, parse_int=_int, parse_float=_float,
+                              parse_constant=_constant)
+    except RecursionError:
+        raise JsonLimitError(f"The JSON document is nested more than {MAX_DEPTH} deep.") from None
+    # The depth can only exceed the limit when there are that many brackets at all.
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth(document) > MAX_DEPTH:
+        raise JsonLimitError(f"The JSON document is nested more than {MAX_DEPTH} deep.")
+    if SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(document):
+        raise JsonLimitError("A string holds an unpaired UTF-16 surrogate (\\ud800-\\udfff).")
+    return document
+
+
+def _int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise JsonLimitError(f"A number has more than {MAX_NUMBER_CHARS} digits.")
+    return int(text)
+
+
+def _float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise JsonLimitError(f"A number has more than {MAX_NUMBER_CHARS} digits.")
+    value = float(text)
+    if not math.isfinite(value):
+        raise JsonLimitError(f"The number {text} is out of range.")
+    return value
+
+
+def _constant(name: str) -> Any:
+    raise JsonLimitError(f"{name} is not a JSON value.")
+
+
+def _depth(document: Any) -> int:
+    """Nesting depth, computed without recursion."""
+    deepest = 0
+    stack = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            deepest = max(deepest, depth)
+            if depth <= MAX_DEPTH:
+                stack.extend((item, depth + 1) for item in value
+                             if isinstance(item, dict | list))
+    return deepest
+
+
+def _has_lone_surrogate(document: Any) -> bool:
+    """A string no UTF-8 database or response can hold (JSON escapes allow them)."""
+    stack = [document]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
 
 
 def json_body(*, code: str = "invalid_body", allow_empty: bool = False) -> Any:
     """The request's JSON document.
 
     A content type other than JSON (``application/*+json`` included), an
-    undecodable or malformed document are all answered with 400 ``code``.
+    undecodable, malformed or extreme document are all answered with 400 ``code``.
     """
     raw = request.get_data(cache=True)
     if not raw.strip():
@@ -27,13 +110,15 @@ def json_body(*, code: str = "invalid_body", allow_empty: bool = False) -> Any:
     if mimetype not in JSON_TYPES and not mimetype.endswith("+json"):
         raise ApiError(400, code, "Content-Type must be application/json.")
     try:
-        return json.loads(raw.decode(request.mimetype_params.get("charset", "utf-8")))
+        return parse_json(raw.decode(request.mimetype_params.get("charset", "utf-8")))
     except (UnicodeDecodeError, LookupError):
         raise ApiError(400, code, "The request body is not valid UTF-8.") from None
     except json.JSONDecodeError as exc:
         raise ApiError(
             400, code, f"Malformed JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}."
         ) from None
+    except JsonLimitError as exc:
+        raise ApiError(400, code, str(exc)) from None
 
 
 def json_object(*, code: str = "invalid_body", allow_empty: bool = False) -> dict[str, Any]:

@@ -25,6 +25,8 @@ class Config:
     """
 
     db_url: str | None = None
+    #: where the default SQLite files live (None: :func:`default_data_dir`)
+    data_dir: str | None = None
     seed: int = DEFAULT_SEED
     rate_limits: bool = True
     page_cache: bool = True
@@ -34,6 +36,8 @@ class Config:
     max_body_bytes: int = 10 * 1024 * 1024
     #: origins allowed to call the API from a browser (``serve --cors``); ``*`` for any
     cors_origins: tuple[str, ...] = ()
+    #: required in ``X-Apidouble-Admin-Token`` by the admin interface when set
+    admin_token: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
     #: data files applied after the seed, at start and on every reset (each goes to the
     #: system its envelope names)
@@ -45,7 +49,7 @@ class Config:
     def database_url(self, system: str) -> str:
         if self.db_url:
             return self.db_url
-        directory = default_data_dir()
+        directory = Path(self.data_dir) if self.data_dir else default_data_dir()
         directory.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{directory / (system + '.sqlite3')}"
 

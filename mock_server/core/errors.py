@@ -89,5 +89,28 @@ def install_error_handlers(app: Flask, envelope: Envelope) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        if out_of_range(exc):
+            return render(ApiError(400, "invalid_body",
+                                   "A value in the request is out of range for storage."))
         log.exception("unexpected error")
         return render(ApiError(500, "internal", "An unexpected error occurred."))
+
+
+def out_of_range(exc: BaseException) -> bool:
+    """A value the database cannot hold (a 30-digit integer, say): the client's mistake.
+
+    SQLite's driver raises OverflowError (or UnicodeEncodeError) while binding;
+    PostgreSQL answers SQLSTATE class 22 (data exception: out of range, a NUL
+    in text), which SQLAlchemy raises as DataError.
+    """
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            return False
+        if isinstance(seen, OverflowError | UnicodeEncodeError):
+            return True
+        if type(seen).__name__ in ("DataError", "NumericValueOutOfRange"):
+            return True
+        seen = getattr(seen, "orig", None) or seen.__cause__ or seen.__context__
+    return False
+

@@ -64,14 +64,21 @@ class LicencePool:
         c = self.table.c
         free = sa.and_(c.pool == pool, sa.or_(c.session.is_(None), c.expires_at <= now))
         first_free = sa.select(c.seat).where(free).order_by(c.seat).limit(1).scalar_subquery()
-        with self.storage.begin_bookkeeping() as connection:
-            won = connection.execute(
-                self.table.update()
-                .where(free, c.seat == first_free)
-                .values(session=session, subject=json.dumps(subject, sort_keys=True),
-                        started_at=now, expires_at=now + timedelta(seconds=ttl))
-            ).rowcount
-        return won == 1
+        # On PostgreSQL a concurrent login may take the seat the subquery chose
+        # (the re-check after the lock sees it held): try the next free one.
+        for _attempt in range(8):
+            with self.storage.begin_bookkeeping() as connection:
+                won = connection.execute(
+                    self.table.update()
+                    .where(free, c.seat == first_free)
+                    .values(session=session, subject=json.dumps(subject, sort_keys=True),
+                            started_at=now, expires_at=now + timedelta(seconds=ttl))
+                ).rowcount
+                if won == 1:
+                    return True
+                if connection.execute(sa.select(first_free)).scalar() is None:
+                    return False  # every seat is held
+        return False
 
     def extend(self, session: str, ttl: float) -> bool:
         """Move a live session's expiry to ``ttl`` from now; False when it has ended."""

@@ -88,10 +88,15 @@ def lookup_expression(
     if lookup == "isnull":
         flag = parse_value("bool", raw)
         return None if flag is SKIP else (column.is_(None) if flag else column.is_not(None))
+    if "\x00" in raw and dialect == "postgresql" and kind == "str":
+        return sa.false()  # PostgreSQL text holds no NUL, so no row matches (and it refuses one)
     if lookup == "in":
         values = [parse_value(kind, part, zone) for part in raw.split(",") if part.strip()]
         values = [value for value in values if value is not SKIP]
-        return column.in_(values) if values else None
+        if not values:
+            return None
+        storable = [value for value in values if _fits(column, value)]
+        return column.in_(storable) if storable else sa.false()
     value = parse_value(kind, raw, zone)
     if value is SKIP:
         return None
@@ -99,7 +104,37 @@ def lookup_expression(
         return _text(column, lookup, str(value), dialect)
     if kind == "datetime" and lookup in ("max", "lte") and _is_date_only(raw):
         return column < value + timedelta(days=1)  # the whole of the last day
+    if not _fits(column, value):
+        return _beyond_range(column, lookup, value)
     return _compare(column, lookup, value)
+
+
+def _integer_bounds(column: sa.ColumnElement[Any]) -> tuple[int, int] | None:
+    if isinstance(column.type, sa.BigInteger):
+        return -(2**63), 2**63 - 1
+    if isinstance(column.type, sa.Integer):
+        return -(2**31), 2**31 - 1  # PostgreSQL's integer; SQLite stores more, never less
+    return None
+
+
+def _fits(column: sa.ColumnElement[Any], value: Any) -> bool:
+    """Can the database compare ``value`` with this column? (PostgreSQL refuses out of range.)"""
+    bounds = _integer_bounds(column)
+    if bounds is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return True
+    return bounds[0] <= value <= bounds[1]
+
+
+def _beyond_range(column: sa.ColumnElement[Any], lookup: str,
+                  value: float) -> sa.ColumnElement[bool]:
+    """A comparison with a number no row can hold: decided by the bound it passes."""
+    low, high = _integer_bounds(column) or (0, 0)
+    below = lookup in ("lt", "lte", "max")  # "column below value"
+    if lookup not in ("gt", "gte", "min") and not below:
+        return sa.false()  # exact: no row holds it
+    if value > high:
+        return column <= high if below else column > high
+    return column < low if below else column >= low
 
 
 def _is_date_only(raw: str) -> bool:
@@ -125,12 +160,10 @@ def _text(column: sa.ColumnElement[Any], lookup: str, value: str,
     if lookup == "iexact":
         return sa.func.lower(column) == value.lower()
     if lookup.startswith("i"):
-        method = {"icontains": column.icontains, "istartswith": column.istartswith,
-                  "iendswith": column.iendswith}[lookup]
+        method: Callable[..., sa.ColumnElement[bool]] = getattr(column, lookup)
         return method(value, autoescape=True)
     if dialect != "sqlite":
-        method = {"contains": column.contains, "startswith": column.startswith,
-                  "endswith": column.endswith}[lookup]
+        method = getattr(column, lookup)  # contains, startswith, endswith
         return method(value, autoescape=True)
     size = len(value)
     if lookup == "contains":

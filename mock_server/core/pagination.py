@@ -42,7 +42,7 @@ def cursor_page(
     rows = connection.execute(query.order_by(id_column.desc()).limit(limit + 1)).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = rows[-1]._mapping[id_column.key] if has_more and rows else None
+    next_cursor = rows[-1]._mapping[str(id_column.key)] if has_more and rows else None
     return CursorPage(rows, next_cursor, has_more)
 
 

@@ -123,6 +123,10 @@ class RedisWindowStore:
     def purge(self, now: float) -> None:  # Redis expires keys itself
         return None
 
+    def ping(self) -> None:
+        """Fail now, not on the first request, when Redis cannot be reached."""
+        self.client.ping()
+
     def clear(self) -> None:
         for key in self.client.scan_iter(self.namespace + "*"):
             self.client.delete(key)

@@ -23,7 +23,20 @@ from .timefmt import parse_iso, to_naive_utc
 Seeder = Callable[[Connection, "Storage"], None]
 
 
+def engine_url(url: str) -> str:
+    """``postgresql://`` (and ``postgres://``) mean psycopg 3, the driver the extra installs.
+
+    SQLAlchemy's default for a bare ``postgresql://`` is psycopg2, which
+    apidouble does not depend on.
+    """
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
 def make_engine(url: str) -> Engine:
+    url = engine_url(url)
     if url.startswith("sqlite"):
         memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
         engine = sa.create_engine(
@@ -61,6 +74,10 @@ class Storage:
         table = sa.Table(f"{self.system}_{name}", self.metadata, *columns, **kwargs)
         self.tables[name] = table
         return table
+
+    def safe_url(self) -> str:
+        """The URL with any password hidden, for messages."""
+        return self.engine.url.render_as_string(hide_password=True)
 
     def __getitem__(self, name: str) -> sa.Table:
         return self.tables[name]

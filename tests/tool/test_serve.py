@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -89,3 +90,53 @@ def test_unknown_system_is_refused() -> None:
     result = subprocess.run([sys.executable, "-m", "apidouble", "serve", "nonesuch"],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "unknown system" in result.stderr
+
+
+@pytest.mark.parametrize("server", ["gunicorn", "granian"])
+def test_keep_alive_after_an_early_error_and_bounded_request_lines(server: str,
+                                                                  tmp_path: Path) -> None:
+    """A 401 answered before the body was read leaves the connection usable (granian hung);
+    a 1,500-term Alemba $filter reaches the app; a request line beyond the bound is refused."""
+    with serving("aliquora", "alemba", "--server", server, tmp_path=tmp_path) as (base, _):
+        session = requests.Session()
+        for _ in range(3):
+            early = session.post(base + "/aliquora/api/v1/samples", data=b'{"a": 1}' * 4000,
+                                 headers={"Content-Type": "application/json"}, timeout=10)
+            assert early.status_code == 401
+        assert session.get(base + "/aliquora/api/v1/whoami", timeout=10).status_code == 401
+        terms = " or ".join(f"Ref eq {n}" for n in range(1500))
+        long = session.get(base + "/alemba/alemba.api/api/v1/call",
+                           params={"$filter": terms}, timeout=30)
+        assert long.status_code in (400, 401) and long.headers["Content-Type"].startswith(
+            "application/json")
+        with pytest.raises(requests.RequestException):
+            huge = requests.get(base + "/aliquora/api/v1/samples?x=" + "y" * 2_000_000,
+                                timeout=30)
+            assert huge.status_code < 500 and huge.status_code != 200
+            raise requests.RequestException("refused by the server, as it should be")
+        assert requests.get(base + "/", timeout=5).status_code == 200  # still serving
+
+
+@pytest.mark.parametrize("system", ["aliquora", "alemba"])
+def test_the_suite_passes_on_granian(system: str, tmp_path: Path) -> None:
+    """granian once left a keep-alive connection hanging after an early 400 (AQ-01)."""
+    with serving(system, "--server", "granian", tmp_path=tmp_path) as (base, _):
+        check = subprocess.run(
+            [sys.executable, "-m", "apidouble", "check", system, "--base-url",
+             f"{base}/{system}", "--report-dir", str(tmp_path / "report")],
+            capture_output=True, text=True, timeout=600)
+        assert check.returncode == 0, check.stdout[-3000:]
+
+
+def test_check_recognises_a_mock_served_with_an_admin_token(tmp_path: Path) -> None:
+    with serving("aliquora", "--admin-token", "team-secret", tmp_path=tmp_path) as (base, _):
+        refused = requests.get(base + "/aliquora/__admin/credentials", timeout=5)
+        assert refused.status_code == 401
+        command = [sys.executable, "-m", "apidouble", "check", "aliquora", "--base-url",
+                   base + "/aliquora", "--report-dir", str(tmp_path / "report"), "-k", "AQ_07"]
+        check = subprocess.run([*command, "--admin-token", "team-secret"], capture_output=True,
+                               text=True, timeout=300)
+        assert check.returncode == 0, check.stdout[-3000:]
+        assert re.search(r"AQ-07\s+passed", check.stdout), check.stdout[-3000:]
+        without = subprocess.run(command, capture_output=True, text=True, timeout=300)
+        assert not re.search(r"AQ-07\s+passed", without.stdout)  # not taken for our mock
