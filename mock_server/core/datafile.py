@@ -212,6 +212,9 @@ def apply_document(core: Any, document: Document) -> None:
     """Check and apply one document in its own transaction (``POST /__admin/data``)."""
     check_section(document, core.profile)
     now = core.clock.naive_now()
+    # Read what a request reads lazily (deviations, faults) before the transaction opens:
+    # on a single-connection in-memory database a read inside it would end it.
+    core.standin.snapshot()
     try:
         with core.storage.begin() as connection:
             apply_section(core, connection, document, now)
