@@ -9,8 +9,9 @@ system's name as a prefix so several systems can share one database.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -35,10 +36,14 @@ def engine_url(url: str) -> str:
     return url
 
 
+def is_memory_sqlite(url: str) -> bool:
+    return url.startswith("sqlite") and (":memory:" in url or url in ("sqlite://", "sqlite:///"))
+
+
 def make_engine(url: str) -> Engine:
     url = engine_url(url)
     if url.startswith("sqlite"):
-        memory = ":memory:" in url or url in ("sqlite://", "sqlite:///")
+        memory = is_memory_sqlite(url)
         engine = sa.create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
@@ -64,6 +69,10 @@ class Storage:
         self.url = url
         self.system = system
         self.engine = make_engine(url)
+        # An in-memory database is one sqlite3 connection shared by every thread
+        # (StaticPool); sqlite3 objects are not safe for concurrent use, so
+        # threads take turns. A file or server database needs no such lock.
+        self._turns: threading.RLock | None = threading.RLock() if is_memory_sqlite(url) else None
         self.metadata = sa.MetaData()
         self.tables: dict[str, sa.Table] = {}
         #: called inside every ``begin()`` transaction, e.g. to invalidate cached pages
@@ -83,15 +92,20 @@ class Storage:
         return self.tables[name]
 
     def create_all(self) -> None:
-        self.metadata.create_all(self.engine)
+        with self._turn():
+            self.metadata.create_all(self.engine)
 
     def drop_all(self) -> None:
-        self.metadata.drop_all(self.engine)
+        with self._turn():
+            self.metadata.drop_all(self.engine)
+
+    def _turn(self) -> AbstractContextManager[Any]:
+        return self._turns if self._turns is not None else nullcontext()
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A write transaction on the system's data; it tells ``on_write`` before committing."""
-        with self.engine.begin() as connection:
+        with self._turn(), self.engine.begin() as connection:
             yield connection
             if self.on_write is not None:
                 self.on_write(connection)
@@ -99,12 +113,12 @@ class Storage:
     @contextmanager
     def begin_bookkeeping(self) -> Iterator[Connection]:
         """A write transaction that changes no data a response shows (logs, counters, ...)."""
-        with self.engine.begin() as connection:
+        with self._turn(), self.engine.begin() as connection:
             yield connection
 
     @contextmanager
     def connect(self) -> Iterator[Connection]:
-        with self.engine.connect() as connection:
+        with self._turn(), self.engine.connect() as connection:
             yield connection
 
     def load_rows(self, connection: Connection, data: Mapping[str, Sequence[dict]]) -> None:

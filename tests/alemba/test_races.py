@@ -5,12 +5,7 @@ PostgreSQL when ``APIDOUBLE_TEST_POSTGRES_URL`` is set (required on CI)."""
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,6 +14,7 @@ from typing import Any
 
 import pytest
 import requests
+from servers import serve
 
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
@@ -26,12 +22,6 @@ from apidouble.mock_server.core import Config
 CLIENTS, ROUNDS = 16, 10
 LICENCES = {"Analyst": 40, "User": 40}
 API = "/alemba.api/api/v1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def database_urls(tmp_path: Path) -> list[str]:
@@ -47,31 +37,8 @@ def serving(db_url: str) -> Iterator[str]:
     core.storage.create_all()
     core.reset()
     core.storage.dispose()
-    port = free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", "alemba", "--root", "--workers", "2",
-               "--port", str(port), "--db", db_url]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base, process)
+    with serve("alemba", "--root", "--workers", "2", "--db", db_url) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-def _wait(base: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            requests.get(base + "/__admin/credentials", timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    pytest.fail("server did not start")
 
 
 def analyst_tokens(base: str) -> list[str]:

@@ -9,20 +9,15 @@ and every other client gets DRF's unique message. The same on PostgreSQL when
 from __future__ import annotations
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import threading
-import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from servers import serve
 
 from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import create_app
@@ -32,39 +27,8 @@ PERFORM = "/api/qa/testlistinstances/"
 DUPLICATE = {"user_key": ["test list instance with this user key already exists."]}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def serving(db_url: str) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", "qatrack", "--root", "--workers",
-               "2", "--no-rate-limits", "--port", str(port), "--db", db_url]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait(base, process)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-def _wait(base: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            requests.get(base + "/__admin/credentials", timeout=2).raise_for_status()
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    pytest.fail("server did not start")
+def serving(db_url: str) -> AbstractContextManager[str]:
+    return serve("qatrack", "--root", "--workers", "2", "--no-rate-limits", "--db", db_url)
 
 
 def _submission(base: str) -> tuple[dict[str, str], dict[str, Any]]:
