@@ -4,7 +4,6 @@ PostgreSQL when ``APIDOUBLE_TEST_POSTGRES_URL`` is set (required on CI)."""
 
 from __future__ import annotations
 
-import os
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -12,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
+from engines import fresh_postgres_database
 from servers import serve
 
 from apidouble.mock_server import create_app
@@ -103,10 +102,5 @@ def test_one_winner_per_lock_race_sqlite(tmp_path: Path) -> None:
 
 
 def test_one_winner_per_lock_race_postgres() -> None:
-    url = os.environ.get("APIDOUBLE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("APIDOUBLE_TEST_POSTGRES_URL must be set on CI")
-        pytest.skip("APIDOUBLE_TEST_POSTGRES_URL is not set")
-    with serving(url) as base:
+    with fresh_postgres_database() as url, serving(url) as base:
         lock_races(base)

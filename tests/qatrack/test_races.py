@@ -8,15 +8,14 @@ and every other client gets DRF's unique message. The same on PostgreSQL when
 
 from __future__ import annotations
 
-import os
 import threading
 import uuid
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
+from engines import fresh_postgres_database
 from servers import serve
 
 from apidouble.mock_server.core import Config
@@ -81,13 +80,7 @@ def test_one_instance_per_user_key_on_sqlite(tmp_path: Path) -> None:
 
 
 def test_one_instance_per_user_key_on_postgresql() -> None:
-    url = os.environ.get("APIDOUBLE_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("CI"):
-            pytest.fail("CI must set APIDOUBLE_TEST_POSTGRES_URL (see .ci/run)")
-        pytest.skip("APIDOUBLE_TEST_POSTGRES_URL is not set")
-    with serving(url) as base:
-        requests.post(base + "/__admin/reset", timeout=60)  # tables as this branch defines them
+    with fresh_postgres_database() as url, serving(url) as base:
         _one_instance_per_key(base)
 
 

@@ -3,22 +3,22 @@ make one contact (CI exports APIDOUBLE_TEST_POSTGRES_URL)."""
 
 from __future__ import annotations
 
-import os
 import threading
 
-import pytest
+from engines import fresh_postgres_database
 
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
 
 from .conftest import API, person, token_for
 
-URL = os.environ.get("APIDOUBLE_TEST_POSTGRES_URL", "")
 
-
-@pytest.mark.skipif(not URL, reason="APIDOUBLE_TEST_POSTGRES_URL is not set")
 def test_concurrent_upserts_on_postgresql() -> None:
-    url = URL.replace("postgresql://", "postgresql+psycopg://", 1)
+    with fresh_postgres_database() as url:
+        _concurrent_upserts(url)
+
+
+def _concurrent_upserts(url: str) -> None:
     app = create_app("qses", Config(db_url=url, rate_limits=False, seed_on_start=False))
     core = app.extensions["apidouble"]
     core.storage.create_all()

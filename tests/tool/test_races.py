@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 import requests
+from engines import fresh_postgres_database
 
-from .shared_engines import fresh_postgres_database
 from .test_shared_mock import free_port
 
 CLIENTS = 16

@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from engines import fresh_postgres_database, redis_url
 
 from apidouble.mock_server.systems import SYSTEMS
-
-from .shared_engines import fresh_postgres_database, redis_url
 
 
 def free_port() -> int:
