@@ -99,7 +99,7 @@ def _serve_parser(commands: argparse._SubParsersAction) -> None:
 
 def _check_parser(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser("check", help="run the conformance suite against a base URL")
-    check.add_argument("system")
+    check.add_argument("system", help="whose conformance suite to run")
     check.add_argument("--base-url", help="the target's base URL (not needed for "
                        "--list-identities)")
     for option in ("api-key", "token", "username", "password", "client-id", "client-secret"):

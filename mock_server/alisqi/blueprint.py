@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response
 
 from ..core import ApiError, current_core
+from ..core.bodies import JsonLimitError, parse_json
 from .access import need
 from .model import SetDef, load_set
 from .query import invalid, param
@@ -51,7 +52,10 @@ def required(name: str) -> str:
 def json_param(name: str) -> Any:
     raw = required(name)
     try:
-        return json.loads(raw)
+        return parse_json(raw)
+    except JsonLimitError as error:
+        raise ApiError(400, "invalid_parameter",
+                       f"Invalid parameter: {name}. {error}") from None
     except ValueError:
         raise ApiError(400, "invalid_parameter",
                        f"Invalid parameter: {name}. Not valid JSON.") from None

@@ -11,7 +11,6 @@ id or label, dates as dates, numbers as numbers (operator values such as
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
@@ -20,6 +19,7 @@ from typing import Any
 from flask import request
 
 from ..core import ApiError
+from ..core.bodies import JsonLimitError, parse_json
 from .model import DATE_FIELD, SetDef
 from .values import OPERATOR, WIRE_FORMAT, ValueError_, parse_datetime
 
@@ -141,7 +141,9 @@ def parse_filter(definition: SetDef, raw: str | None) -> Test:
     if raw is None or not raw.strip():
         return lambda values, date: True
     try:
-        document = json.loads(raw)
+        document = parse_json(raw)
+    except JsonLimitError as error:
+        raise invalid(f"filter. {error}") from None
     except ValueError:
         raise invalid("filter. Not a JSON object.") from None
     if not isinstance(document, dict):

@@ -62,7 +62,8 @@ class Core:
         check_compatible(where=f"The {self.profile.name} database ({self.storage.safe_url()})",
                          stored_schema=self.state.get(SCHEMA_KEY),
                          schema=fingerprint(self.storage.metadata),
-                         stored_seed=stored, seed=self.config.seed)
+                         stored_seed=stored.split("+", 1)[0],  # "seed+files digest"
+                         seed=self.config.seed)
 
     def reset(self) -> None:
         """Reseed every table and apply the start files; clear rate windows and tokens,

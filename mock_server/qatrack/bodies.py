@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import request
 from werkzeug.datastructures import MultiDict
 
 from ..core import ApiError
+from ..core.bodies import parse_json
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -38,14 +38,6 @@ def parse() -> tuple[Any, MultiDict[str, Any] | None]:
 
 def _json(raw: bytes) -> Any:
     try:
-        return json.loads(raw.decode(request.mimetype_params.get("charset", "utf-8")),
-                          parse_constant=_reject_constant)
+        return parse_json(raw.decode(request.mimetype_params.get("charset", "utf-8")))
     except (UnicodeDecodeError, LookupError, ValueError) as exc:
         raise ApiError(400, "invalid_body", f"JSON parse error - {exc}") from None
-    except RecursionError:
-        raise ApiError(400, "invalid_body",
-                       "JSON parse error - maximum recursion depth exceeded") from None
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"Out of range float values are not JSON compliant: {name}")

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import request
 
+from ..core.bodies import JsonLimitError, parse_json
 from .deviations import deviation_on
 from .errors import invalid, unsupported_media_type
 
@@ -37,9 +38,11 @@ def read_body(parameter: str, dto: str) -> Any:
     if not raw.strip():
         raise invalid({parameter: ["A non-empty request body is required."]})
     try:
-        return json.loads(raw.decode(request.mimetype_params.get("charset", "utf-8")))
+        return parse_json(raw.decode(request.mimetype_params.get("charset", "utf-8")))
     except (UnicodeDecodeError, LookupError):
         raise invalid({parameter: ["The request body is not valid UTF-8."]}) from None
+    except JsonLimitError as error:
+        raise invalid({parameter: [str(error)]}) from None
     except json.JSONDecodeError as exc:
         raise invalid({parameter: [f"Unexpected character encountered while parsing value. "
                                    f"Path '', line {exc.lineno}, position {exc.colno}."]}
