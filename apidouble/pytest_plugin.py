@@ -24,13 +24,7 @@ real time, no faults, no deviations, an empty journal).
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +32,8 @@ from typing import Any
 
 import pytest
 import requests
+
+from apidouble.serving import serve_subprocess, served_in_thread
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -141,66 +137,27 @@ def _settings(config: pytest.Config) -> tuple[tuple[str, ...], list[str], str, b
     return systems, data, mode, rate_limits
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def _in_process(systems: tuple[str, ...], db_url: str, data: list[str],
                 rate_limits: bool) -> Iterator[str]:
-    from werkzeug.serving import make_server
-
     from apidouble.mock_server.core.config import Config
     from apidouble.mock_server.serve import ServeOptions, combined_app
 
     config = Config(db_url=db_url, rate_limits=rate_limits)
     if data:
         config = config.with_(data_files=tuple(data))
-    server = make_server("127.0.0.1", 0, combined_app(ServeOptions(systems, False, config)),
-                         threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+    with served_in_thread(combined_app(ServeOptions(systems, False, config))) as root:
+        yield root
 
 
 @contextmanager
 def _subprocess(systems: tuple[str, ...], db_url: str, data: list[str],
                 rate_limits: bool) -> Iterator[str]:
-    port = _free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", *systems, "--port", str(port),
-               "--db", db_url]
-    command += [arg for path in data for arg in ("--data", path)]
+    args = [*systems, "--db", db_url, *(arg for path in data for arg in ("--data", path))]
     if not rate_limits:
-        command.append("--no-rate-limits")
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    root = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(root, process)
+        args.append("--no-rate-limits")
+    with serve_subprocess(args, ready_path="/") as root:
         yield root
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=30)
-
-
-def _wait_for(root: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            output = process.stdout.read() if process.stdout else ""
-            raise RuntimeError(f"apidouble serve exited: {output[-2000:]}")
-        try:
-            requests.get(root + "/", timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError("apidouble serve did not start within 90 s")
 
 
 @pytest.fixture(scope="session")

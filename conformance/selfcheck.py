@@ -10,38 +10,16 @@ import json
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from apidouble.cli import main as cli_main
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
-
-
-class QuietHandler(WSGIRequestHandler):
-    """No access log: the check's own lines are what a reader wants to see."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """Serve a WSGI app on 127.0.0.1 and a free port, in a thread; yield its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+from apidouble.serving import served_in_thread as served  # re-exported for the tests
 
 
 @contextmanager

@@ -1,51 +1,35 @@
-"""Starting ``apidouble serve`` in a subprocess for a test: a free port, and waiting for it."""
+"""``apidouble serve`` in a subprocess for a test: the package's helpers, failing the test
+(not erroring it) when the server does not come up."""
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
-import requests
+
+from apidouble import serving
+from apidouble.serving import free_port, start_serve, stop
+
+__all__ = ["free_port", "serve", "start_serve", "stop", "wait_until_up"]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 60) -> None:
+def wait_until_up(url: str, process: subprocess.Popen[str], timeout: float = 60,
+                  **request: Any) -> None:
     """Return once ``url`` answers at all; fail the test if the server exits or never does."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:  # refused, or accepted before a worker is up
-            time.sleep(0.2)
-    pytest.fail("server did not start")
+    try:
+        serving.wait_until_up(url, process, timeout, **request)
+    except serving.ServerDidNotStart as error:
+        pytest.fail(str(error))
 
 
 @contextmanager
-def serve(*args: str, ready_path: str = "/__admin/credentials") -> Iterator[str]:
+def serve(*args: str, ready_path: str = "/__admin/credentials", **options: Any) -> Iterator[str]:
     """``apidouble serve ARGS --port <free>``; yields the base URL, stops the server after."""
-    port = free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", *args, "--port", str(port)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
     try:
-        wait_until_up(base + ready_path, process)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
+        with serving.serve_subprocess(args, ready_path=ready_path, **options) as base:
+            yield base
+    except serving.ServerDidNotStart as error:
+        pytest.fail(str(error))

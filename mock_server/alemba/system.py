@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Flask
 from flask.wrappers import Response
 
@@ -12,6 +10,7 @@ from ..core.envelopes import json_response
 from ..core.timefmt import iso_ms
 from . import authorize  # noqa: F401  (registers the SSO page on the web blueprint)
 from .api import api
+from .data_section import apply_data, data_schema, export_data
 from .deviations import CATALOGUE
 from .errors import envelope
 from .oauth import web
@@ -77,25 +76,7 @@ def banner(core: Core) -> list[str]:
     ]
 
 
-def _optional_hooks() -> dict[str, Any]:
-    """The data-file hooks and the deviation catalogue, for a core whose SystemProfile has
-    them (helpers "datafile" and "standin"); a core without them ignores them."""
-    from dataclasses import fields
-
-    from .data_section import apply_data, data_schema, export_data
-
-    known = {field.name for field in fields(SystemProfile)}
-    hooks: dict[str, Any] = {
-        "data_schema": data_schema,
-        "apply_data": apply_data,
-        "export_data": export_data,
-        "deviations": CATALOGUE,  # the shared core's SystemProfile.deviations
-    }
-    return {name: hook for name, hook in hooks.items() if name in known}
-
-
 profile = SystemProfile(
-    **_optional_hooks(),
     name="alemba",
     title="Alemba ASM",
     envelope=envelope,
@@ -105,4 +86,8 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
+    deviations=CATALOGUE,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )

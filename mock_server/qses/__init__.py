@@ -52,10 +52,6 @@ def banner(core: Core) -> list[str]:
 
 
 #: what the shared core takes once its contracts land (deviations, faults, data files);
-#: passed only where ``SystemProfile`` already has the field
-_LATER = {"deviations": DEVIATIONS, "rate_limit_error": rate_limit_error,
-          "data_schema": data_schema, "apply_data": apply_data, "export_data": export_data}
-
 profile = SystemProfile(
     name="qses",
     title="QS Enrolment Solutions (CRMS)",
@@ -66,5 +62,9 @@ profile = SystemProfile(
     register_routes=register_routes,
     register_admin=register_admin,
     banner=banner,
-    **{k: v for k, v in _LATER.items() if k in SystemProfile.__dataclass_fields__},
+    deviations=DEVIATIONS,
+    rate_limit_error=rate_limit_error,
+    data_schema=data_schema,
+    apply_data=apply_data,
+    export_data=export_data,
 )

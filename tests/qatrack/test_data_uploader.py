@@ -6,12 +6,8 @@ HTTP; ``serve --data`` refusing a bad file before serving."""
 from __future__ import annotations
 
 import importlib.util
-import os
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 import yaml
+from servers import serve
 
 from apidouble.commands import check_data_files
 
@@ -38,40 +35,12 @@ def _uploader() -> Any:
 upload = _uploader().upload
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_until_up(url: str, process: subprocess.Popen[str]) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            requests.get(url + "/", timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    pytest.fail("server did not start")
-
-
 @pytest.fixture()
 def base(tmp_path: Path) -> Iterator[str]:
     """``apidouble serve qatrack --root --data mri_site.yaml`` in a subprocess."""
-    port = free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", "qatrack", "--root", "--port",
-               str(port), "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}", "--data", str(MRI)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_up(url, process)
+    with serve("qatrack", "--root", "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}",
+               "--data", str(MRI), ready_path="/") as url:
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
 
 
 def test_the_sites_uploader_performs_its_own_list(base: str) -> None:

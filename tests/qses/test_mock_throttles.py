@@ -8,18 +8,12 @@ reach a client.
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
+from servers import serve
 
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
@@ -94,34 +88,11 @@ def test_no_rate_limits_switches_them_off(tmp_path: Path) -> None:
     assert set(statuses(app, PING, 30)) == {"200 OK"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture()
 def gunicorn_base(tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
-    command = [sys.executable, "-m", "apidouble", "serve", "qses", "--root", "--port",
-               str(port), "--db", f"sqlite:///{tmp_path / 'qs.sqlite3'}"]
-    with open(tmp_path / "serve.log", "wb") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
-                                   start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/__admin/credentials", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
+    with serve("qses", "--root", "--db", f"sqlite:///{tmp_path / 'qs.sqlite3'}",
+               env={"XDG_DATA_HOME": str(tmp_path)}) as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=15)
 
 
 def test_the_reason_phrase_reaches_clients_under_gunicorn(gunicorn_base: str) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 from flask import Flask, Response, request
+from servers import free_port
 
 from apidouble.conformance import report
 from apidouble.conformance.selfcheck import CheckRun, check_in_subprocess, served
@@ -85,12 +85,6 @@ def check_in_subprocess_env(base_url: str, tmp_path: Path, env: dict[str, str],
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_an_unreachable_target_exits_2_with_one_line(tmp_path: Path) -> None:

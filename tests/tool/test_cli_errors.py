@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from servers import free_port
 
 from apidouble.cli import build_parser
 from apidouble.mock_server.core.config import Config
@@ -59,12 +60,6 @@ def test_a_port_in_use_is_found_before_credentials_are_printed(tmp_path: Path) -
         result = run("serve", "aliquora", "--port", str(port),
                      "--db", f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert "cannot listen on" in one_line_error(result) and "lk_" not in result.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def prepare_with(config: Config, capsys: pytest.CaptureFixture[str],

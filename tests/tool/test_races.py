@@ -16,8 +16,7 @@ from typing import Any
 import pytest
 import requests
 from engines import fresh_postgres_database
-
-from .test_shared_mock import free_port
+from servers import free_port
 
 CLIENTS = 16
 ROUNDS = 10

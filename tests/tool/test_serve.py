@@ -2,54 +2,28 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from servers import free_port, start_serve, stop, wait_until_up
 
 
 @contextmanager
-def serving(*args: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+def serving(*args: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     port = free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", *args, "--port", str(port),
-               "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, start_new_session=True)
+    process = start_serve([*args, "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}"], port)
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait(base, process)
+        wait_until_up(base + "/", process)
         yield base, process
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
-
-
-def _wait(base: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server exited: {process.stdout.read() if process.stdout else ''}")
-        try:
-            requests.get(base + "/", timeout=1)
-            return
-        except requests.RequestException:  # refused, or accepted before a worker is up
-            time.sleep(0.2)
-    pytest.fail("server did not start")
+        stop(process)
 
 
 def demo_key(admin_base: str) -> str:

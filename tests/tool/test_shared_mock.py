@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,14 +18,9 @@ from pathlib import Path
 import pytest
 import requests
 from engines import fresh_postgres_database, redis_url
+from servers import free_port
 
 from apidouble.mock_server.systems import SYSTEMS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start(db: str, redis: str, log: Path) -> tuple[str, subprocess.Popen[bytes]]:

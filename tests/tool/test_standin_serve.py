@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -15,36 +10,14 @@ from pathlib import Path
 
 import pytest
 import requests
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from servers import serve
 
 
 @contextmanager
 def serving(tmp_path: Path, *args: str) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "apidouble", "serve", "aliquora", *args, "--workers", "2",
-               "--port", str(port), "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                requests.get(base + "/", timeout=1)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.fail("server did not start")
-                time.sleep(0.2)
+    with serve("aliquora", *args, "--workers", "2",
+               "--db", f"sqlite:///{tmp_path / 'serve.sqlite3'}", ready_path="/") as base:
         yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=20)
 
 
 def test_faults_are_exact_across_workers_and_drop_the_connection(tmp_path: Path) -> None:

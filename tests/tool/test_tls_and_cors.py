@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from servers import serve
 
 from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import create_app
@@ -23,41 +20,15 @@ from apidouble.mock_server.tls import local_certificate
 VENDOR_HOST = "northwind.aliquora.example"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @contextmanager
 def serving_tls(tmp_path: Path, *args: str,
                 ca: Path | None = None) -> Iterator[tuple[str, Path]]:
     """``serve aliquora --root`` over HTTPS; yields the base URL and the CA to trust."""
-    port = free_port()
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
-    command = [sys.executable, "-m", "apidouble", "serve", "aliquora", "--root", *args,
-               "--port", str(port), "--db", f"sqlite:///{tmp_path / 'tls.sqlite3'}"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True, env=env, start_new_session=True)
-    base = f"https://127.0.0.1:{port}"
     ca = ca or tmp_path / "data" / "apidouble" / "tls" / "ca.pem"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"serve exited: {process.stdout.read() if process.stdout else ''}")
-            try:
-                requests.get(base + "/api/v1", timeout=1, verify=str(ca))
-                break
-            except (requests.RequestException, OSError):  # not up yet, or no CA file yet
-                if time.monotonic() > deadline:
-                    pytest.fail("serve --tls did not start")
-                time.sleep(0.2)
+    with serve("aliquora", "--root", *args, "--db", f"sqlite:///{tmp_path / 'tls.sqlite3'}",
+               ready_path="/api/v1", env={"XDG_DATA_HOME": str(tmp_path / "data")},
+               scheme="https", verify=str(ca)) as base:
         yield base, ca
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        output, _ = process.communicate(timeout=20)
-        print(output)
 
 
 @pytest.mark.parametrize("server", ["gunicorn", "granian"])
