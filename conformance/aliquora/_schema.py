@@ -31,7 +31,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..target import USER_AGENT, Target
+from ..generated import RuleViolation
+from ..target import Target
 from ._client import MockAdmin
 
 LIST_OPERATIONS = ["listSamples", "listSampleTests", "listSampleApprovals",
@@ -125,29 +126,7 @@ class KeyRing:
             return str(self.key)
 
 
-def session() -> requests.Session:
-    client = requests.Session()
-    client.headers["User-Agent"] = USER_AGENT
-    return client
-
-
 # --- checks in schemathesis' shape, each failure naming its rule ------------------------
-
-
-class RuleViolation(Failure):
-    """A schemathesis failure that breaks a documented rule or a promise of our spec."""
-
-    code = "ST990"
-    kind_title = "Documented behaviour violated"
-
-    def __init__(self, rule: str, cause: Failure) -> None:
-        super().__init__(operation=cause.operation, title=f"{rule}: {cause.title}",
-                         message=cause.message, case_id=cause.case_id, severity=cause.severity)
-        self.rule, self.cause = rule, cause
-
-    @property
-    def _unique_key(self) -> str:
-        return f"{type(self.cause).__name__}:{self.cause._unique_key}"
 
 
 def always(response: Response) -> bool:

@@ -17,6 +17,7 @@ from schemathesis import Case
 
 from apidouble.conformance.target import Target
 
+from ..generated import session
 from . import _schema
 
 #: generated requests: these tests can fail a rule, never make it pass
@@ -41,7 +42,7 @@ def aliquora_mock_schema(target: Target) -> Any:
 
 @pytest.fixture(scope="session")
 def http() -> requests.Session:
-    return _schema.session()
+    return session()
 
 
 @pytest.mark.rule("AQ-29")

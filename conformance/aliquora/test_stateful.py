@@ -20,6 +20,7 @@ from schemathesis.core.failures import FailureGroup
 
 from apidouble.conformance.target import Target
 
+from ..generated import session
 from . import _schema
 
 #: generated requests: these tests can fail a rule, never make it pass
@@ -53,7 +54,7 @@ def machine(target: Target, schema: Any, notes: list[str]) -> Any:
     strict = target.is_mock
     checks = _schema.no_server_error("AQ-29") + (_schema.our_spec("AQ-29") if strict else [])
     lenient = _schema.our_spec("AQ-29")
-    created, http = Created(), _schema.session()
+    created, http = Created(), session()
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def call(self, case: Case, **kwargs: Any) -> Any:

@@ -29,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..target import USER_AGENT, Target
+from ..generated import RuleViolation
+from ..target import Target
 from ._client import JSON_UTF8, Crms
 
 PROFILES: dict[str, dict[str, Any]] = {
@@ -99,26 +100,6 @@ class TokenRing:
                 self.last = time.monotonic()
             self.uses += 1
             return self.token
-
-
-def session() -> requests.Session:
-    client = requests.Session()
-    client.headers["User-Agent"] = USER_AGENT
-    return client
-
-
-class RuleViolation(Failure):
-    code = "ST990"
-    kind_title = "Documented behaviour violated"
-
-    def __init__(self, rule: str, cause: Failure) -> None:
-        super().__init__(operation=cause.operation, title=f"{rule}: {cause.title}",
-                         message=cause.message, case_id=cause.case_id, severity=cause.severity)
-        self.rule, self.cause = rule, cause
-
-    @property
-    def _unique_key(self) -> str:
-        return f"{type(self.cause).__name__}:{self.cause._unique_key}"
 
 
 class NotJson(Failure):

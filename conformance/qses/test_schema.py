@@ -16,6 +16,7 @@ from schemathesis import Case
 
 from apidouble.conformance.target import Target
 
+from ..generated import session
 from . import _schema
 from ._client import Crms
 
@@ -32,7 +33,7 @@ def qses_schema(target: Target, crms: Crms) -> Any:
 
 @pytest.fixture(scope="session")
 def http() -> requests.Session:
-    return _schema.session()
+    return session()
 
 
 @pytest.mark.rule("QS-02")
