@@ -11,6 +11,7 @@ from typing import Any
 import jsonschema
 import pytest
 import requests
+import yaml
 from flask import Flask
 
 from apidouble.conformance.selfcheck import served
@@ -23,22 +24,9 @@ from apidouble.mock_server.alemba.data_section import (
 )
 from apidouble.mock_server.core import Config
 
-SECTION: dict[str, Any] = {
-    "extensionProperties": [
-        {"entity": "Call", "name": "Impact", "type": "Text", "length": 20},
-        {"entity": "Call", "name": "Urgency", "type": "Integer", "required": True},
-        {"entity": "Call", "name": "CustomString1", "type": "Text", "length": 40},
-        {"entity": "Location", "name": "Floor", "type": "Short"},
-    ],
-    "records": {
-        "Location": [{"Ref": 50, "Name": "Leeds", "City": "Leeds", "Country": "United Kingdom"}],
-        "Person": [{"Ref": 200, "Name": "Ada Lovelace", "Location": 50, "Organization": 1}],
-    },
-    "apiClients": [{"clientId": "tenant-bridge", "name": "Bridge", "sessionType": "Any",
-                    "secret": "bridge-secret"}],
-    "users": [{"person": 200, "loginId": "alovelace", "password": "Analytical1",
-               "analyst": True, "partitions": [1, 2]}],
-}
+#: the tenant of the data-files docs' example: extension fields, an office, an analyst
+SECTION: dict[str, Any] = yaml.safe_load(
+    (Path(__file__).parent / "data" / "leeds_service_desk.yaml").read_text())["alemba"]
 API = "/alemba.api/api/v1"
 
 

@@ -165,10 +165,26 @@ def document_as_json(document: Any) -> dict[str, Any]:
             document.system: document.section}
 
 
+#: the complete example data-files.md shows for each system
+DOC_EXAMPLES = {"aliquora": LAKESIDE, "qatrack": MRI,
+                "alemba": ROOT / "tests/alemba/data/leeds_service_desk.yaml",
+                "alisqi": ROOT / "tests/alisqi/data/dairy_intake.yaml",
+                "qses": ROOT / "tests/qses/data/riverside_university.yaml"}
+
+
 def test_docs_publish_the_examples_and_every_collection() -> None:
     docs = (ROOT / "docs/data-files.md").read_text()
-    for example in (LAKESIDE, MRI):
+    assert set(DOC_EXAMPLES) == set(SYSTEMS), "every system needs an example in the docs"
+    for system, example in DOC_EXAMPLES.items():
         assert example.read_text() in docs, f"docs/data-files.md must show {example.name}"
-    for system in ("aliquora", "qatrack"):
         for collection in profile(system).data_schema()["properties"]:
             assert f"| `{collection}` |" in docs, f"{system}.{collection} is not documented"
+
+
+@pytest.mark.parametrize("system", sorted(DOC_EXAMPLES))
+def test_each_docs_example_loads_as_serve_data_loads_it(system: str) -> None:
+    """What a reader copies from the docs works: the example seeds a fresh mock."""
+    app = create_app(system, Config(db_url="sqlite:///:memory:", rate_limits=False,
+                                    data_files=(str(DOC_EXAMPLES[system]),)))
+    exported = app.test_client().get("/__admin/data").get_json()
+    assert exported["system"] == system and exported[system]
