@@ -13,6 +13,8 @@ import pytest
 import requests
 from servers import free_port, start_serve, stop, wait_until_up
 
+from apidouble.mock_server.systems import SYSTEMS
+
 
 @contextmanager
 def serving(*args: str, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
@@ -91,13 +93,19 @@ def test_keep_alive_after_an_early_error_and_bounded_request_lines(server: str,
         assert requests.get(base + "/", timeout=5).status_code == 200  # still serving
 
 
-@pytest.mark.parametrize("system", ["aliquora", "alemba"])
+#: what granian cannot do: send a custom reason phrase (QS Enrolment's throttle 429, which
+#: QS-13 and our mock's own QS-12 window test read)
+GRANIAN_CANNOT = {"qses": ["-k", "not QS_13 and not test_our_mock_counts_the_minute_window"]}
+
+
+@pytest.mark.parametrize("system", sorted(SYSTEMS))
 def test_the_suite_passes_on_granian(system: str, tmp_path: Path) -> None:
     """granian once left a keep-alive connection hanging after an early 400 (AQ-01)."""
     with serving(system, "--server", "granian", tmp_path=tmp_path) as (base, _):
         check = subprocess.run(
             [sys.executable, "-m", "apidouble", "check", system, "--base-url",
-             f"{base}/{system}", "--report-dir", str(tmp_path / "report")],
+             f"{base}/{system}", "--report-dir", str(tmp_path / "report"),
+             *GRANIAN_CANNOT.get(system, [])],
             capture_output=True, text=True, timeout=600)
         assert check.returncode == 0, check.stdout[-3000:]
 
