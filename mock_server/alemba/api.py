@@ -17,6 +17,7 @@ from flask.wrappers import Response
 from ..core import ApiError, current_core
 from ..core.envelopes import json_response
 from . import attachments, metadata, records
+from .deviations import deviation_on
 from .entities import BY_RESOURCE, CALL
 from .errors import resource_not_found
 from .extensions import extended
@@ -53,6 +54,8 @@ def dispatch(rest: str = "") -> Response:
     if request.method == "OPTIONS":
         return _options(segments)
     describe = any(name in request.args for name in META)
+    if len(segments) == 1 and deviation_on("AL-12"):
+        describe = False  # the search ignores the $options it does not know
     if segments and segments[-1] in META:
         describe, segments = True, segments[:-1]
     if not segments:

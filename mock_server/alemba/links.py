@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from flask import has_request_context, request
+
 from .deviations import deviation_on
 from .entities import BY_NAME, children
 from .schema import Entity, Prop, flag_is_true
@@ -39,7 +41,11 @@ def kind_of(entity: Entity, row: Any) -> Entity:
 
 
 def links(entity: Entity, ref: Any) -> dict[str, str]:
-    return {"_context": metadata_link(entity), "_self": record_link(entity, ref)}
+    found = {"_context": metadata_link(entity), "_self": record_link(entity, ref)}
+    if deviation_on("AL-11") and has_request_context():  # absolute URLs, not media links
+        base = request.host_url.rstrip("/") + "/alemba.api/api/"
+        found = {name: base + link.removeprefix("api:") for name, link in found.items()}
+    return found
 
 
 def dotnet_time(value: datetime | None) -> str | None:
@@ -48,6 +54,8 @@ def dotnet_time(value: datetime | None) -> str | None:
         return None
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
+    if deviation_on("AL-22"):  # DateTimeKind.Unspecified: no zone at all
+        return value.isoformat(timespec="microseconds") + "0"
     return value.isoformat(timespec="microseconds") + "0Z"
 
 

@@ -166,7 +166,8 @@ def refresh_grant(client: Any, form: Form) -> dict[str, Any]:
     scope = form.get("scope")
     if scope and scope != f"session-type:{session.session_type}":
         raise oauth_error(400, "invalid_grant", "The scope differs from the session's.")
-    if tokens.consume(raw, REFRESH) is None:  # lost a race with a concurrent refresh
+    spent = deviation_on("AL-03") or tokens.consume(raw, REFRESH) is not None  # AL-03: not spent
+    if not spent:  # lost a race with a concurrent refresh
         raise oauth_error(401, "invalid_grant", "The refresh token has already been used.")
     if not licences().extend(session.session or "", REFRESH_TTL):
         raise oauth_error(401, "invalid_grant", "The session has ended. Log in again.")
@@ -175,7 +176,8 @@ def refresh_grant(client: Any, form: Form) -> dict[str, Any]:
 
 def client_credentials_grant(client: Any, form: Form) -> dict[str, Any]:
     """Anonymous access: an access token without a refresh token or a licence."""
-    session = Session(None, ANONYMOUS, None, None, client.client_id, (1,))
+    kind = "Analyst" if deviation_on("AL-01") else ANONYMOUS  # full access: the wrong way
+    session = Session(None, kind, None, None, client.client_id, (1,))
     return token_pair(session)
 
 
@@ -218,7 +220,7 @@ def logout(form: Form) -> Response:
     if access is None:
         raise ApiError(401, "None", "Not authorized: refresh the access token and try again.")
     session = found.subject["session"]
-    if access.subject.get("session") != session:
+    if access.subject.get("session") != session and not deviation_on("AL-08"):
         raise ApiError(403, "NotAllowed", "That refresh token does not belong to you.")
     if licences(core).live(session) is None:
         raise ApiError(

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from werkzeug.datastructures import MultiDict
 
+from .deviations import deviation_on
 from .entities import BY_NAME
 from .errors import bad_request
 from .schema import Entity
@@ -131,6 +132,8 @@ def path_of(text: str, option: str) -> tuple[str, ...]:
 
 def _order(item: str) -> tuple[tuple[str, ...], bool]:
     words = item.split()
+    if len(words) == 2 and deviation_on("AL-19"):
+        words[1] = words[1].lower()
     if len(words) > 2 or (len(words) == 2 and words[1] not in ("asc", "desc")):
         raise bad_request(
             f"$orderby: '{item[:60]}' must be a property path, optionally "

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..core.storage import Storage
+from .deviations import deviation_on
 from .entities import BY_NAME
 from .extensions import column as extension_column
 from .extensions import is_stored
@@ -151,6 +152,8 @@ class Resolver:
 
     def _prop(self, entity: Entity, name: str, path: Path, index: int) -> Prop:
         prop = entity.prop(name)
+        if prop is None and deviation_on("AL-19"):  # a case-insensitive collation
+            prop = next((p for p in entity.props if p.name.lower() == name.lower()), None)
         if prop is None and name == "Partition":
             return Prop("Partition", "Integer", column_name="partition_ref")
         if prop is None and name.endswith("Id"):

@@ -7,6 +7,7 @@ through lookups come back nested with their own links, aliases flat.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -122,6 +123,8 @@ def _plan(resolver: Resolver, items: list[str]) -> Plan:
 
 def _plan_path(resolver: Resolver, plan: Plan, item: str) -> None:
     alias, _, text = item.rpartition(":")
+    if deviation_on("AL-17"):
+        alias = ""  # the alias is dropped: the value comes back under its path
     path = path_of(text.strip(), "$select")
     resolved = _guard(lambda: resolver.resolve(path), "$select")
     if alias and len(path_of(alias.strip(), "$select alias")) != 1:
@@ -153,6 +156,9 @@ def _filters(resolver: Resolver, params: SearchParams, session: Session) -> Colu
             user_id=session.person,
             organization_id=session.organization,
         )
+        if deviation_on("AL-20"):  # the filter sees no join aliases
+            resolver = copy.copy(resolver)
+            resolver.aliases = {}
         try:
             clauses.append(translate_filter(params.filter, resolver, context))
         except FilterError as error:

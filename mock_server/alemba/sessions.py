@@ -20,6 +20,7 @@ from ..core import ApiError, Core, current_core
 from ..core.auth import bearer_token
 from ..core.hashing import random_secret
 from ..core.licences import LicencePool
+from .deviations import deviation_on
 from .errors import oauth_error
 
 ACCESS, REFRESH, CODE = "alemba_access", "alemba_refresh", "alemba_code"
@@ -114,8 +115,9 @@ def token_pair(session: Session) -> dict[str, Any]:
         "expires_in": ACCESS_TTL,
     }
     if session.session is not None:
+        lifetime = ACCESS_TTL if deviation_on("AL-02") else REFRESH_TTL
         body["refresh_token"] = tokens.issue(
-            REFRESH, session.subject(), REFRESH_TTL, family=session.session
+            REFRESH, session.subject(), lifetime, family=session.session
         )
     body["scope"] = f"session-type:{session.session_type}"
     return body
@@ -125,7 +127,8 @@ def end_session(session_id: str, *, revoke: bool) -> bool:
     """Free the licence (and, on logout, invalidate every token of the session)."""
     core = current_core()
     seat = licences(core).live(session_id)
-    released = licences(core).release(session_id)
+    leak = revoke and deviation_on("AL-04")  # a logout that forgets the core session
+    released = leak or licences(core).release(session_id)
     if revoke:
         core.tokens.revoke_family(session_id)
     locks = core.storage["locks"]
@@ -167,6 +170,8 @@ def authenticate() -> Session:
     record = core.tokens.lookup(raw, ACCESS)
     if record is None:
         expired = core.tokens.state(raw, ACCESS) == "expired"
+        if expired and deviation_on("AL-07"):
+            raise ApiError(403, "NotAllowed", "The access token has expired.")
         message = (
             "The access token has expired; refresh it."
             if expired
