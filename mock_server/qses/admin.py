@@ -43,7 +43,11 @@ def register_admin(admin: Blueprint) -> None:
 
 
 def list_accounts() -> Response:
-    return json_response({"accounts": credentials(current_core())}, 200)
+    """Accounts and their grants; passwords only on ``/__admin/credentials``, whose job
+    it is to show the demo secrets."""
+    accounts = [{key: value for key, value in entry.items() if key != "password"}
+                for entry in credentials(current_core())]
+    return json_response({"accounts": accounts}, 200)
 
 
 def list_endpoints() -> Response:

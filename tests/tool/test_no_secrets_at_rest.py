@@ -39,12 +39,6 @@ MASKED = "****"  # a value the mock masked is no secret
 CREDENTIALS = "/__admin/credentials"
 #: the admin answers whose job is to show demo credentials (never a secret issued later)
 DEMO_ANSWERS = (CREDENTIALS, "/__admin/docs", "/__admin/docs/")
-#: leaks found and reported, outside this test's reach; the test fails once one is fixed,
-#: so that the entry is removed
-KNOWN_LEAKS: dict[str, dict[str, str]] = {
-    "qses": {"/__admin/accounts": "lists every account with its demo password; "
-                                  "docs/qses.md says it lists accounts with their grants"},
-}
 JOURNAL = "/__admin/requests"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
@@ -122,11 +116,7 @@ def test_no_secret_of_a_full_run_is_at_rest_or_shown(system: str, tmp_path: Path
     assert not at_rest, f"secrets stored in plaintext in {[f.name for f in files]}: {at_rest}"
     leaks = {path: found for path, body in answers.items()
              if (found := shown_in(body, issued if path in DEMO_ANSWERS else secrets))}
-    known = KNOWN_LEAKS.get(system, {})
-    assert set(leaks) <= set(known), f"admin answers show raw secrets: " \
-        f"{ {path: found for path, found in leaks.items() if path not in known} }"
-    fixed = sorted(set(known) - set(leaks))
-    assert not fixed, f"a known leak is fixed: remove {fixed} from KNOWN_LEAKS"
+    assert not leaks, f"admin answers show raw secrets: {leaks}"
 
 
 def shown_in(body: bytes, secrets: set[str]) -> list[str]:
