@@ -69,8 +69,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         rules = [rule for marker in item.iter_markers("rule") for rule in marker.args]
         kind = GENERATED if item.get_closest_marker("generated") else BEHAVIOURAL
         item.user_properties += [("rules", ",".join(rules)), ("kind", kind)]
-        # `-k AQ_02` selects a rule's tests (a -k expression cannot hold a hyphen)
-        item.extra_keyword_matches.update(rule.replace("-", "_") for rule in rules)
+        # `-k AQ_02` (or `-k AQ-02` where pytest accepts it) selects a rule's tests
+        item.extra_keyword_matches.update(
+            name for rule in rules for name in (rule, rule.replace("-", "_")))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -166,6 +167,13 @@ def target(pytestconfig: pytest.Config) -> Target:
     )
     pytestconfig.stash[TARGET_KEY] = made
     return made
+
+
+@pytest.fixture
+def rules(request: pytest.FixtureRequest) -> str:
+    """The rule ids the running test is marked with, to prefix setup failures."""
+    ids = [rule for mark in request.node.iter_markers("rule") for rule in mark.args]
+    return ", ".join(ids) or "setup"
 
 
 # --- the end: verdicts, reports, exit code ----------------------------------------------

@@ -16,24 +16,8 @@ from ._client import Aliquora, MockAdmin
 from ._data import Catalog, SampleFactory
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``-k AQ_21`` (or ``-k AQ-21``) selects the tests of a rule."""
-    for item in items:
-        for mark in item.iter_markers("rule"):
-            item.extra_keyword_matches.update(
-                name for rule in mark.args for name in (rule, rule.replace("-", "_")))
-
-
 def client_for(target: Target, identity: str) -> Aliquora:
     return Aliquora(target, target.need(identity, IDENTITIES[identity]))
-
-
-@pytest.fixture
-def rules(request: pytest.FixtureRequest) -> str:
-    """The rule ids the running test is marked with, to prefix setup failures."""
-    ids = [rule for mark in request.node.iter_markers("rule") for rule in mark.args]
-    return ", ".join(ids) or "setup"
 
 
 @pytest.fixture

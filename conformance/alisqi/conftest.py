@@ -16,23 +16,8 @@ from ._client import AlisQI, MockAdmin
 from ._model import Installation
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``-k AS_04`` (or ``-k AS-04``) selects the tests of a rule."""
-    for item in items:
-        for mark in item.iter_markers("rule"):
-            item.extra_keyword_matches.update(
-                name for rule in mark.args for name in (rule, rule.replace("-", "_")))
-
-
 def client_for(target: Target, identity: str) -> AlisQI:
     return AlisQI(target, target.need(identity, IDENTITIES[identity]))
-
-
-@pytest.fixture
-def rules(request: pytest.FixtureRequest) -> str:
-    ids = [rule for mark in request.node.iter_markers("rule") for rule in mark.args]
-    return ", ".join(ids) or "setup"
 
 
 @pytest.fixture

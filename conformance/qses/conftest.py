@@ -12,25 +12,6 @@ from . import IDENTITIES
 from ._client import Crms, MockAdmin
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "generated: verdicts from generated requests")
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """``-k QS_07`` (or ``-k QS-07``) selects the tests of a rule."""
-    for item in items:
-        for mark in item.iter_markers("rule"):
-            item.extra_keyword_matches.update(
-                name for rule in mark.args for name in (rule, rule.replace("-", "_")))
-
-
-@pytest.fixture
-def rules(request: pytest.FixtureRequest) -> str:
-    ids = [rule for mark in request.node.iter_markers("rule") for rule in mark.args]
-    return ", ".join(ids) or "setup"
-
-
 @pytest.fixture(scope="session")
 def crms(target: Target) -> Crms:
     """The main account (granted every endpoint the suite calls)."""
