@@ -18,21 +18,13 @@ from typing import Any
 import pytest
 import requests
 
+from ..http import body_of
 from ..target import Target
 
 LOGIN = "/alemba.web/oauth/login"
 API = "/alemba.api/api/v1"
 ANALYST, USER = "session-type:Analyst", "session-type:User"
 FORM = "application/x-www-form-urlencoded"
-
-
-def body_of(response: requests.Response) -> dict[str, Any]:
-    """The JSON object of a response, or {} when there is none."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def results_of(response: requests.Response) -> list[dict[str, Any]]:

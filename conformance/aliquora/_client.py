@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import requests
 
+from ..http import Verbs, body_of
 from ..target import Target
 
 API = "/api/v1"
@@ -24,7 +25,7 @@ ADMIN_ROLES = ("system_administrator", "administrator")
 TIMESTAMP_MS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
 
-class Aliquora:
+class Aliquora(Verbs):
     """The API as one key sees it; paths are relative to ``/api/v1``."""
 
     def __init__(self, target: Target, key: str | None, *, key_id: int | None = None) -> None:
@@ -39,15 +40,6 @@ class Aliquora:
             headers.setdefault("Authorization", f"Bearer {self.key}")
         return self.target.request(method, API + path, headers=headers,
                                    wait_on_429=wait_on_429, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
-
-    def patch(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PATCH", path, **kwargs)
 
     def items(self, path: str, **params: Any) -> list[dict[str, Any]]:
         """The ``data`` of one page, or [] when the answer is not a page."""
@@ -72,15 +64,6 @@ class Aliquora:
             if not body.get("hasMore") or cursor is None:
                 break
         return found
-
-
-def body_of(response: requests.Response) -> dict[str, Any]:
-    """The JSON object of a response, or {} when there is none."""
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def slug(response: requests.Response) -> Any:

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from ..http import Verbs
 from ..target import Target
 
 NOT_PROVIDED = "Authentication credentials were not provided."
@@ -24,7 +25,7 @@ CONSTANT = "constant"
 
 
 @dataclass
-class Api:
+class Api(Verbs):
     """One identity's view of the target: ``Authorization: Token <key>`` on every request."""
 
     target: Target
@@ -36,12 +37,6 @@ class Api:
         if self.token is not None:
             headers.setdefault("Authorization", f"Token {self.token}")
         return self.target.request(method, path, headers=headers, **kwargs)
-
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
 
     def json(self, path: str, rule: str, **kwargs: Any) -> Any:
         """GET that must answer 200 with JSON; the assertion names ``rule``."""

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 
+from ..http import Verbs, body_of
 from ..target import Target
 
 API = "/crms/api"
@@ -28,7 +29,7 @@ def login(target: Target, username: str, password: str) -> requests.Response:
                                 "password": password})
 
 
-class Crms:
+class Crms(Verbs):
     """The API as one account sees it; paths are relative to ``/crms/api``."""
 
     def __init__(self, target: Target, username: str, password: str) -> None:
@@ -62,28 +63,11 @@ class Crms:
         return self.target.request(method, path if path.startswith("http") else API + path,
                                    headers=headers, wait_on_429=wait_on_429, **kwargs)
 
-    def get(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("POST", path, **kwargs)
-
-    def put(self, path: str, **kwargs: Any) -> requests.Response:
-        return self.request("PUT", path, **kwargs)
-
     def data(self, path: str, **params: Any) -> list[dict[str, Any]]:
         """``Data`` of a collection, or [] when the answer is not one."""
         response = self.get(path, params=params)
         data = body_of(response).get("Data") if response.status_code == 200 else None
         return [row for row in data if isinstance(row, dict)] if isinstance(data, list) else []
-
-
-def body_of(response: requests.Response) -> dict[str, Any]:
-    try:
-        body = response.json()
-    except ValueError:
-        return {}
-    return body if isinstance(body, dict) else {}
 
 
 def seen(response: requests.Response) -> str:
