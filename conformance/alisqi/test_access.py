@@ -111,12 +111,14 @@ def test_past_the_limit_is_429_with_a_plain_body(target: Target) -> None:
     if limit > 200:
         pytest.skip(f"not checkable: a limit of {limit} a minute is too many calls to spend")
     response = first
-    for _ in range(limit + 1):
+    # A slow run may cross into the next minute's window once: allow two windows of calls.
+    calls = 2 * (limit + 1)
+    for _ in range(calls):
         response = client.request("GET", "getAllSets", wait_on_429=False)
         if response.status_code == 429:
             break
     assert response.status_code == 429, \
-        f"AS-12: {limit + 2} calls in a row never answered 429 (last {seen(response)})"
+        f"AS-12: {calls + 1} calls in a row never answered 429 (last {seen(response)})"
     assert_headers(response, "the 429")
     assert not isinstance(json_of(response), dict | list), \
         f"AS-12: the 429 body is JSON, expected a plain string: {seen(response)}"
