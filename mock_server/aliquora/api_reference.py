@@ -34,7 +34,7 @@ def discovery() -> Response:
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1"):
             continue
-        path = rule.rule.replace("<raw_id>", ":id")
+        path = rule.rule.replace("<id:raw_id>", ":id").replace("<raw_id>", ":id")
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             routes.append({"method": method, "path": path})
     routes.sort(key=lambda route: (route["path"], route["method"]))

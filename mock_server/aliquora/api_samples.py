@@ -64,7 +64,7 @@ def list_samples() -> dict[str, Any]:
         return page(connection, query, samples, shape.dump)
 
 
-@api.get("/samples/<raw_id>")
+@api.get("/samples/<id:raw_id>")
 def get_sample(raw_id: str) -> Response:
     with current_core().storage.connect() as connection:
         row = owned(connection, _tables()["samples"], parse_id(raw_id), "Sample")
@@ -198,7 +198,7 @@ def _tests_and_checks(connection: Connection, sample_id: int) -> tuple[list, lis
     return tests, checks
 
 
-@api.patch("/samples/<raw_id>")
+@api.patch("/samples/<id:raw_id>")
 def update_sample(raw_id: str) -> Response:
     sample_id = parse_id(raw_id)
     body = validated("SampleUpdate")

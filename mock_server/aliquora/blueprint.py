@@ -8,15 +8,32 @@ from functools import wraps
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import BaseConverter
 
 from ..core import ApiError, current_core
-from ..core.bodies import json_object
+from ..core.bodies import json_body
 from ..core.deviations import deviation_on
 from ..core.envelopes import json_response
 from ..core.validation import BodyValidator, load_spec
 from .access import authenticate, caller
 
 api = Blueprint("aliquora_api", __name__, url_prefix="/api/v1")
+
+
+class IdConverter(BaseConverter):
+    """A record's id segment: anything but a collection's own verbs.
+
+    ``/samples/receive`` and ``/sample-tests/bulk-results`` are not ids, so their
+    ``OPTIONS`` and ``405`` advertise only their own methods in ``Allow``.
+    """
+
+    regex = r"(?!receive$|bulk-results$)[^/]+"
+
+
+@api.record_once
+def _register_id_converter(state: BlueprintSetupState) -> None:
+    state.app.url_map.converters.setdefault("id", IdConverter)
 
 
 @api.before_request
@@ -34,7 +51,9 @@ def validated(schema_name: str, *, lowercase: str | None = None) -> dict[str, An
     ``lowercase`` names a string field folded to lower case first (a deviation's leniency).
     """
     try:
-        body = json_object()
+        body = json_body()
+        if not isinstance(body, dict):  # a literal ``null`` too: it is no object
+            raise ApiError(400, "invalid_body", "The request body must be a JSON object.")
     except ApiError:
         if deviation_on("AQ-29"):
             raise ApiError(500, "internal", "An unexpected error occurred.") from None
