@@ -21,9 +21,11 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from importlib.resources import as_file, files
 from typing import Any
 
 import hypothesis
+import schemathesis
 from schemathesis import Case
 from schemathesis.checks import CheckFunction
 from schemathesis.config import SchemathesisConfig
@@ -75,6 +77,13 @@ def config(operations: list[str], parameters: Mapping[str, Any] | None = None
                    "fuzzing": {"extra-data-sources": {"responses": False}}},
         "warnings": False,
     })
+
+
+def load(system: str, operations: list[str], parameters: Mapping[str, Any] | None = None
+         ) -> Any:
+    """Our spec of ``system`` for the stateful phase of ``operations`` (register auth on it)."""
+    with as_file(files("apidouble.spec") / f"{system}.yaml") as path:
+        return schemathesis.openapi.from_path(path, config=config(operations, parameters))
 
 
 class Created:
