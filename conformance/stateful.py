@@ -58,7 +58,7 @@ class Chains:
     #: our spec's choices: strict against our mock, notes against anything else
     our_spec: list[CheckFunction]
     steps: Mapping[str, tuple[int, int]] = field(default_factory=lambda: dict(STEPS))
-    #: changes a case before it is sent (e.g. a valid perform body); None leaves it
+    #: changes a case before it is judged and sent (e.g. a valid create body)
     prepare: Callable[[Case], None] | None = None
 
 
@@ -120,10 +120,10 @@ def machine(schema: Any, target: Target, chains: Chains, notes: list[str], *,
 
     class Machine(schema.as_state_machine()):  # type: ignore[misc]
         def call(self, case: Case, **kwargs: Any) -> Any:
-            if case.method.upper() != "GET" and not strict and not created.owns(case):
-                hypothesis.reject()  # never write to a record this run did not create
             if chains.prepare is not None:
                 chains.prepare(case)
+            if case.method.upper() != "GET" and not strict and not created.owns(case):
+                hypothesis.reject()  # never write to a record this run did not create
             response = send(case, target, http, url)
             if case.method.upper() == "POST" and response.status_code == 201:
                 created.add(case, _json(response))
