@@ -58,6 +58,8 @@ class Chains:
     #: our spec's choices: strict against our mock, notes against anything else
     our_spec: list[CheckFunction]
     steps: Mapping[str, tuple[int, int]] = field(default_factory=lambda: dict(STEPS))
+    #: the budget against anything but our mock, when creates there must stay few
+    remote_steps: Mapping[str, tuple[int, int]] | None = None
     #: changes a case before it is judged and sent (e.g. a valid create body)
     prepare: Callable[[Case], None] | None = None
 
@@ -173,7 +175,8 @@ def run_chains(schema: Any, target: Target, chains: Chains, record_property: Any
                base_url: str | None = None) -> None:
     """Run the chains within the profile's budget; notes go to the test's report entry."""
     notes: list[str] = []
-    scenarios, steps = chains.steps.get(profile_name(), STEPS["default"])
+    budget = chains.steps if target.is_mock else chains.remote_steps or chains.steps
+    scenarios, steps = budget.get(profile_name(), STEPS["default"])
     try:
         machine(schema, target, chains, notes, base_url=base_url).run(
             settings=hypothesis.settings(
