@@ -64,13 +64,11 @@ class Chains:
     prepare: Callable[[Case], None] | None = None
 
 
-def config(operations: list[str], parameters: Mapping[str, Any] | None = None
-           ) -> SchemathesisConfig:
+def config(operations: list[str]) -> SchemathesisConfig:
     """The stateful phase over ``operations`` only, along our explicit links (no inference)."""
     deterministic = profile_name() == "default"
     return SchemathesisConfig.from_dict({
         "operations": [{"exclude-operation-id": operations, "enabled": False}],
-        "parameters": dict(parameters or {}),
         **({"seed": 20260618} if deterministic else {}),
         "suppress-health-check": ["all"],
         "generation": {"mode": "all", "database": "none", "with-security-parameters": False,
@@ -81,11 +79,10 @@ def config(operations: list[str], parameters: Mapping[str, Any] | None = None
     })
 
 
-def load(system: str, operations: list[str], parameters: Mapping[str, Any] | None = None
-         ) -> Any:
+def load(system: str, operations: list[str]) -> Any:
     """Our spec of ``system`` for the stateful phase of ``operations`` (register auth on it)."""
     with as_file(files("apidouble.spec") / f"{system}.yaml") as path:
-        return schemathesis.openapi.from_path(path, config=config(operations, parameters))
+        return schemathesis.openapi.from_path(path, config=config(operations))
 
 
 class Created:
