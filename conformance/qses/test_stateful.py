@@ -38,6 +38,7 @@ CHAINS = Chains(
     always=_schema.ANY_TARGET,
     our_spec=_schema.OUR_SPEC,
     steps={"default": (6, 4), "large": (60, 10)},
+    remote_steps={"default": (3, 4), "large": (20, 6)},  # contacts cannot be deleted
 )
 
 
