@@ -29,13 +29,6 @@ from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import create_app
 
 
-class _Local:
-    """Enough of a base URL for the suite's helpers, answered by a werkzeug client."""
-
-    def __init__(self, client: Client) -> None:
-        self.client = client
-
-
 def urls(system: str, client: Client) -> tuple[dict[str, str], list[str]]:
     """Headers and rotating paths, found with the suite's own helpers over a test server."""
     from unittest import mock
@@ -43,9 +36,9 @@ def urls(system: str, client: Client) -> tuple[dict[str, str], list[str]]:
     def get_json(url: str, headers: dict[str, str] | None = None, timeout: float = 5) -> Any:
         return client.get(url.split("local", 1)[1], headers=headers or {}).get_json()
 
-    def urlopen(request: Any, timeout: float = 5) -> Any:
+    def urlopen(request: Any, data: bytes | None = None, timeout: float = 5) -> Any:
         url = request if isinstance(request, str) else request.full_url
-        data = None if isinstance(request, str) else request.data
+        data = data if isinstance(request, str) else request.data
         reply = client.open(url.split("local", 1)[1], method="POST" if data else "GET",
                             data=data, headers=dict(getattr(request, "headers", {})),
                             content_type="application/x-www-form-urlencoded")
