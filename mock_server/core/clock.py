@@ -30,12 +30,12 @@ class StateStore:
             sa.Column("key", sa.String(100), primary_key=True),
             sa.Column("value", sa.Text, nullable=False),
         )
+        # read on most requests (the clock offset): built once, the key a bound parameter
+        self._get = sa.select(self.table.c.value).where(self.table.c.key == sa.bindparam("key"))
 
     def get(self, key: str, default: str | None = None) -> str | None:
         with self.storage.connect() as connection:
-            value = connection.execute(
-                sa.select(self.table.c.value).where(self.table.c.key == key)
-            ).scalar()
+            value = connection.execute(self._get, {"key": key}).scalar()
         return default if value is None else value
 
     def set(self, key: str, value: str) -> None:
