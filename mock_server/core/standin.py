@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import g, has_request_context
 
+from . import fastctx
 from .storage import Storage
 
 DEVIATION = "deviation"
@@ -61,13 +62,14 @@ class StandInStore:
     # --- reading -------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
         """Everything armed, read once per request."""
-        if has_request_context():
-            cached = g.get("apidouble_standin")
+        request_g = fastctx.request_g()
+        if request_g is not None:
+            cached = request_g.get("apidouble_standin")
             if cached is not None:
                 return cached  # type: ignore[no-any-return]
         snapshot = self._read()
-        if has_request_context():
-            g.apidouble_standin = snapshot
+        if request_g is not None:
+            request_g.apidouble_standin = snapshot
         return snapshot
 
     def suspend(self) -> None:
