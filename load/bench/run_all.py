@@ -1,4 +1,8 @@
-"""The same benchmark for every system, one after another, in one table with its targets.
+"""The older per-system benchmarks, one after another, in one table.
+
+The benchmark of issue 12 (every system's rotating main list against a bare
+app, both servers, 1 and 2 workers, writes, Locust mixes, memory, Prism) is
+``python -m apidouble.load.bench`` (``suite.py``; ``docs/benchmarks.md``).
 
     python -m apidouble.load.bench.run_all [--server gunicorn|granian|both] [--duration 8]
         [--warmup 3] [--rounds 1] [--workers 1] [--json FILE]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -70,4 +71,12 @@ def rows_of(definition: SetDef) -> list[tuple[int, Any, dict[str, Any], Any]]:
              .where(results.c.set_id == definition.id)
              .order_by(results.c.date.desc(), results.c.id.desc()))
     with core.storage.connect() as connection:
-        return [(r[0], r[1], json.loads(r[2]), r[3]) for r in connection.execute(query)]
+        rows = connection.execute(query).all()  # one fetchall, not a fetchone per row
+    return [(r[0], r[1], _decoded(r[2]), r[3]) for r in rows]
+
+
+@lru_cache(maxsize=4096)
+def _decoded(stored: str) -> dict[str, Any]:
+    """A result's stored values, decoded once per process for each distinct text (a list
+    request reads every result of its set). Shared between requests: read, never change."""
+    return json.loads(stored)  # type: ignore[no-any-return]

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, g, request
+from flask import Flask, g, request
 from flask.wrappers import Response
 from werkzeug.exceptions import MethodNotAllowed
 
+from . import fastctx
 from .admin import admin_blueprint
 from .clock import Clock, StateStore
 from .config import Config
@@ -92,7 +93,7 @@ class Core:
 
 
 def current_core() -> Core:
-    return current_app.extensions["apidouble"]
+    return fastctx.app().extensions["apidouble"]  # type: ignore[no-any-return]
 
 
 def build_app(profile: Any, config: Config | None = None) -> Flask:

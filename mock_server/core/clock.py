@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from flask import g, has_request_context
 
+from . import fastctx
 from .storage import Storage
 
 OFFSET_KEY = "clock_offset_seconds"
@@ -30,12 +31,12 @@ class StateStore:
             sa.Column("key", sa.String(100), primary_key=True),
             sa.Column("value", sa.Text, nullable=False),
         )
+        # read on most requests (the clock offset): built once, the key a bound parameter
+        self._get = sa.select(self.table.c.value).where(self.table.c.key == sa.bindparam("key"))
 
     def get(self, key: str, default: str | None = None) -> str | None:
         with self.storage.connect() as connection:
-            value = connection.execute(
-                sa.select(self.table.c.value).where(self.table.c.key == key)
-            ).scalar()
+            value = connection.execute(self._get, {"key": key}).scalar()
         return default if value is None else value
 
     def set(self, key: str, value: str) -> None:
@@ -59,13 +60,14 @@ class Clock:
         self.real_time = real_time
 
     def offset(self) -> float:
-        if has_request_context():
-            cached = g.get("apidouble_clock_offset")
+        request_g = fastctx.request_g()
+        if request_g is not None:
+            cached = request_g.get("apidouble_clock_offset")
             if cached is not None:
                 return float(cached)
         offset = float(self.state.get(OFFSET_KEY, "0") or 0)
-        if has_request_context():
-            g.apidouble_clock_offset = offset
+        if request_g is not None:
+            request_g.apidouble_clock_offset = offset
         return offset
 
     def offset_column(self) -> sa.ScalarSelect:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from flask import current_app, has_app_context
+from . import fastctx
 
 DEFAULT_VARIANT = "default"
 
@@ -41,9 +41,10 @@ def deviation_on(rule: str, variant: str | None = None) -> bool:
     several variants should name the one its call site implements.
     Outside an app context (a script, a seed) nothing is ever on.
     """
-    if not has_app_context():
+    app = fastctx.app_or_none()
+    if app is None:
         return False
-    active = current_app.extensions["apidouble"].standin.snapshot().deviations
+    active = app.extensions["apidouble"].standin.snapshot().deviations
     if not active:
         return False
     if variant is not None:

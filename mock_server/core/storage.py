@@ -121,6 +121,23 @@ class Storage:
         with self._turn(), self.engine.connect() as connection:
             yield connection
 
+    def first_row(self, sql: str) -> tuple[Any, ...] | None:
+        """The first row of a constant SQL statement (no parameters), read through the
+        driver itself: no statement compiling, cache keys or result objects. For the
+        small reads every request makes (a quarter of the time of ``connect`` + execute)."""
+        with self._turn():
+            raw = self.engine.raw_connection()
+            try:
+                cursor = raw.cursor()
+                try:
+                    cursor.execute(sql)
+                    row = cursor.fetchone()
+                finally:
+                    cursor.close()
+            finally:
+                raw.close()  # back to the pool, rolled back like ``connect``'s
+        return None if row is None else tuple(row)
+
     def load_rows(self, connection: Connection, data: Mapping[str, Sequence[dict]]) -> None:
         """Insert fixture rows (JSON-shaped) table by table, converting dates."""
         for name, rows in data.items():

@@ -44,6 +44,16 @@ class TokenStore:
             sa.Column("consumed_at", sa.DateTime, nullable=True),
             sa.Column("revoked_at", sa.DateTime, nullable=True),
         )
+        # Every authenticated request looks a token up: build (and cache-key) that
+        # statement once, with its values as bound parameters.
+        c = self.table.c
+        self._lookup = sa.select(self.table).where(
+            c.token_hash == sa.bindparam("token_hash"),
+            c.kind == sa.bindparam("kind"),
+            c.consumed_at.is_(None),
+            c.revoked_at.is_(None),
+            sa.or_(c.expires_at.is_(None), c.expires_at > sa.bindparam("now")),
+        )
 
     def issue(
         self,
@@ -75,7 +85,7 @@ class TokenStore:
         now = self.clock.naive_now()
         with self.storage.connect() as connection:
             row = connection.execute(
-                sa.select(self.table).where(self._live(raw, kind, now))
+                self._lookup, {"token_hash": hash_secret(raw), "kind": kind, "now": now}
             ).first()
         return _record(row) if row else None
 

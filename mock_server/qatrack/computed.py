@@ -3,6 +3,7 @@ instance's nested test instances, attachments and comments, an attachment's file
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -59,10 +60,17 @@ def json_value(serializer: Serializer, row: Any) -> Any:
 @computed_field(TI, "attachments")
 def ti_attachments(serializer: Serializer, row: Any) -> list[str | None]:
     table = serializer.storage["attachments"]
-    ids = serializer.connection.execute(
-        sa.select(table.c.id).where(table.c.testinstance_id == row.id)
-        .order_by(table.c.id)).scalars()
-    return [links.link("attachments/attachments", pk) for pk in ids]
+
+    def fetch(ids: list[int]) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = defaultdict(list)
+        for owner, pk in serializer.connection.execute(
+                sa.select(table.c.testinstance_id, table.c.id)
+                .where(table.c.testinstance_id.in_(ids)).order_by(table.c.id)):
+            found[owner].append(pk)
+        return found
+
+    return [links.link("attachments/attachments", pk)
+            for pk in serializer.batched("ti_attachments", row.id, fetch)]
 
 
 @computed_field(TLI, "test_instances")

@@ -1,0 +1,60 @@
+"""``python -m apidouble.load.bench``'s pure parts: no server, no wrk, no timing."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import pytest
+
+from apidouble.load.bench import suite
+from apidouble.load.bench.bare_app import create_answering_app
+from apidouble.load.bench.suite import Captured
+
+
+def test_the_bare_app_answers_each_captured_url_with_its_exact_bytes() -> None:
+    body = b'{"data":[1, 2],"hasMore":false}'
+    path = "/alemba/alemba.api/api/v1/call?%24top=50&%24filter=Priority%3E%3D1"
+    answers = {suite.bare_key(path): {"type": "application/json; charset=utf-8",
+                                      "body": base64.b64encode(body).decode()}}
+    client = create_answering_app(answers).test_client()
+    reply = client.get(path)
+    assert (reply.status_code, reply.data) == (200, body)
+    assert reply.headers["Content-Type"] == "application/json; charset=utf-8"
+    assert client.get("/alemba/alemba.api/api/v1/call?%24top=49").status_code == 404
+
+
+def test_the_rotation_script_lists_every_url_and_sends_the_headers(tmp_path: Path) -> None:
+    paths = ['/qses/crms/api/contacts?limit=50&offset=0', '/qses/a?b="c"']
+    script = suite.rotate_script(tmp_path, "x", paths, {"Authorization": "Bearer t"})
+    text = script.read_text()
+    assert all(json.dumps(path) in text for path in paths)
+    assert 'wrk.headers["Authorization"] = "Bearer t"' in text
+    assert "i % #paths + 1" in text
+
+
+@pytest.mark.parametrize(("body", "count"), [
+    ({"data": [1, 2]}, 2), ({"results": [1]}, 1), ({"Data": [1, 2, 3], "Meta": {}}, 3),
+    ([1, 2, 3, 4], 4), ({"other": 1}, -1)])
+def test_records_counts_a_page_of_each_system(body: object, count: int) -> None:
+    assert suite.records("any", body) == count
+
+
+def test_the_prism_document_holds_the_first_page_of_each_system_as_its_example() -> None:
+    page = {"data": [{"id": 1}], "hasMore": True}
+    path = "/aliquora/api/v1/samples?limit=50&status=pending"
+    captured = Captured({}, [path], {suite.bare_key(path): {
+        "type": "application/json", "body": base64.b64encode(json.dumps(page).encode()).decode()}})
+    document = suite.prism_document({"aliquora": captured})
+    operation = document["paths"]["/aliquora/api/v1/samples"]["get"]
+    assert operation["responses"]["200"]["content"]["application/json"]["example"] == page
+
+
+def test_options_take_lists_of_servers_and_workers() -> None:
+    args = suite.parse_args(["--servers", "granian", "--workers", "2", "--no-prism"])
+    assert (args.servers, args.workers, args.prism) == (["granian"], [2], False)
+    defaults = suite.parse_args([])
+    assert (defaults.servers, defaults.workers) == (["gunicorn", "granian"], [1, 2])
+    with pytest.raises(SystemExit):
+        suite.parse_args(["--servers", "waitress"])
