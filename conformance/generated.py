@@ -3,7 +3,11 @@ rule, and the HTTP session they send with."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import requests
+from schemathesis import Case
 from schemathesis.core.failures import Failure
 
 from .target import USER_AGENT
@@ -30,3 +34,18 @@ def session() -> requests.Session:
     client = requests.Session()
     client.headers["User-Agent"] = USER_AGENT
     return client
+
+
+def authorize(schema: Any, header: Callable[[], str]) -> Any:
+    """Register, on this schema only, an auth that sends ``Authorization: header()``
+    with every generated request (a fresh value each time, e.g. a rotating key)."""
+
+    @schema.auth(refresh_interval=None)
+    class Authorization:
+        def get(self, case: Case, context: Any) -> str:
+            return header()
+
+        def set(self, case: Case, data: str, context: Any) -> None:
+            case.headers["Authorization"] = data
+
+    return schema

@@ -22,6 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ..generated import authorize
 from ..stateful import Chains, load, run_chains
 from ..target import Target
 from ._client import API, Session
@@ -58,15 +59,7 @@ def chains(required: dict[str, Any]) -> Chains:
 def chains_schema(analyst: Session) -> Any:
     schema = load("alemba", OPERATIONS)
 
-    @schema.auth(refresh_interval=None)
-    class AnalystToken:
-        def get(self, case: Case, context: Any) -> str:
-            return analyst.access_token
-
-        def set(self, case: Case, data: str, context: Any) -> None:
-            case.headers["Authorization"] = f"Bearer {data}"
-
-    return schema
+    return authorize(schema, lambda: f"Bearer {analyst.access_token}")
 
 
 @pytest.mark.rule("AL-25")

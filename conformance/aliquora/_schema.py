@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..generated import RuleViolation
+from ..generated import RuleViolation, authorize
 from ..target import Target
 from ._client import MockAdmin
 
@@ -89,15 +89,7 @@ def load(target: Target, stateful: bool = False) -> Any:
         schema = schemathesis.openapi.from_path(path, config=config(target, stateful))
     keys = KeyRing(target)
 
-    @schema.auth(refresh_interval=None)
-    class Bearer:
-        def get(self, case: Case, context: Any) -> str:
-            return keys.next()
-
-        def set(self, case: Case, data: str, context: Any) -> None:
-            case.headers["Authorization"] = f"Bearer {data}"
-
-    return schema
+    return authorize(schema, lambda: f"Bearer {keys.next()}")
 
 
 class KeyRing:

@@ -28,6 +28,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apidouble.conformance.generated import authorize
 from apidouble.conformance.qatrack._api import Api
 from apidouble.conformance.target import Target
 
@@ -68,15 +69,7 @@ def _operations() -> list[Any]:
 def _schema(token: str) -> Any:
     schema = schemathesis.openapi.from_path(str(SPEC))
 
-    @schema.auth(refresh_interval=None)
-    class TokenAuth:
-        def get(self, case: Any, ctx: Any) -> str:
-            return token
-
-        def set(self, case: Any, data: str, ctx: Any) -> None:
-            case.headers = {**(case.headers or {}), "Authorization": f"Token {data}"}
-
-    return schema
+    return authorize(schema, lambda: f"Token {token}")
 
 
 def _settings() -> settings:

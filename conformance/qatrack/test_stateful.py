@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from ..generated import authorize
 from ..stateful import Chains, load, run_chains
 from ..target import Target
 from ._api import Api, Collection
@@ -66,15 +67,7 @@ def chains_schema(api: Api) -> Any:
     schema = load("qatrack", OPERATIONS)
     token = api.token or ""
 
-    @schema.auth(refresh_interval=None)
-    class TokenAuth:
-        def get(self, case: Case, context: Any) -> str:
-            return token
-
-        def set(self, case: Case, data: str, context: Any) -> None:
-            case.headers["Authorization"] = f"Token {data}"
-
-    return schema
+    return authorize(schema, lambda: f"Token {token}")
 
 
 @pytest.mark.rule("QT-10")

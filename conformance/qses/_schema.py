@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..generated import RuleViolation
+from ..generated import RuleViolation, authorize
 from ..target import Target
 from ._client import JSON_UTF8, Crms
 
@@ -71,15 +71,7 @@ def load(target: Target, crms: Crms) -> Any:
         schema = schemathesis.openapi.from_path(path, config=config(target))
     tokens = TokenRing(target, crms)
 
-    @schema.auth(refresh_interval=None)
-    class Bearer:
-        def get(self, case: Case, context: Any) -> str:
-            return tokens.next()
-
-        def set(self, case: Case, data: str, context: Any) -> None:
-            case.headers["Authorization"] = f"Bearer {data}"
-
-    return schema
+    return authorize(schema, lambda: f"Bearer {tokens.next()}")
 
 
 class TokenRing:

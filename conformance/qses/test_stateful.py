@@ -13,10 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from schemathesis import Case
 
 from apidouble.conformance.target import Target
 
+from ..generated import authorize
 from ..stateful import Chains, load, run_chains
 from . import _schema
 from ._client import Crms
@@ -46,15 +46,7 @@ def chains_schema(target: Target, crms: Crms) -> Any:
     schema = load("qses", OPERATIONS)
     tokens = _schema.TokenRing(target, crms)
 
-    @schema.auth(refresh_interval=None)
-    class Bearer:
-        def get(self, case: Case, context: Any) -> str:
-            return tokens.next()
-
-        def set(self, case: Case, data: str, context: Any) -> None:
-            case.headers["Authorization"] = f"Bearer {data}"
-
-    return schema
+    return authorize(schema, lambda: f"Bearer {tokens.next()}")
 
 
 @pytest.mark.rule("QS-02")
