@@ -123,8 +123,8 @@ def json_body(*, code: str = "invalid_body", allow_empty: bool = False) -> Any:
 
 def json_object(*, code: str = "invalid_body", allow_empty: bool = False) -> dict[str, Any]:
     body = json_body(code=code, allow_empty=allow_empty)
-    if body is None:
-        return {}
+    if body is None and not request.get_data(cache=True).strip():
+        return {}  # an empty body, where allowed; a literal ``null`` is no object
     if not isinstance(body, dict):
         raise ApiError(400, code, "The request body must be a JSON object.")
     return body

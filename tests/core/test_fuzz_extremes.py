@@ -196,3 +196,16 @@ def test_the_issue_examples_get_a_400(system: Any, body: str) -> None:
     method, path = writes[0]
     response = post(method, path, body)
     assert response.status_code == 400, response.get_data()[:300]
+
+
+def test_a_literal_null_is_no_object_for_the_admin_interface() -> None:
+    """``POST /__admin/requests/count`` takes an empty body as "count everything"; a
+    literal ``null`` is neither that nor an object: 400, in every system's envelope."""
+    for system in sorted(SYSTEMS):
+        client = create_app(system, Config(db_url="sqlite:///:memory:")).test_client()
+        empty = client.post("/__admin/requests/count")
+        assert empty.status_code == 200, (system, empty.get_data()[:200])
+        for body in ("null", "[]", "7"):
+            answer = client.post("/__admin/requests/count", data=body,
+                                 content_type="application/json")
+            assert answer.status_code == 400, (system, body, answer.get_data()[:200])
