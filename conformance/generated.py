@@ -8,9 +8,11 @@ from typing import Any
 
 import requests
 from schemathesis import Case
-from schemathesis.core.failures import Failure
+from schemathesis.checks import CheckContext, CheckFunction
+from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.transport import Response
 
-from .target import USER_AGENT
+from .target import USER_AGENT, Target
 
 
 class RuleViolation(Failure):
@@ -49,3 +51,48 @@ def authorize(schema: Any, header: Callable[[], str]) -> Any:
             case.headers["Authorization"] = data
 
     return schema
+
+
+def always(response: Response) -> bool:
+    return True
+
+
+def within_request_limits(response: Response) -> bool:
+    """A request line over the server's limit (414) is outside anything our spec promises."""
+    return response.status_code != 414
+
+
+def rule_check(rule: str, check: CheckFunction,
+               applies: Callable[[Response], bool] = always) -> CheckFunction:
+    """``check`` where ``applies``, its failures re-raised as :class:`RuleViolation`."""
+    def ruled(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+        if not applies(response):
+            return True  # skipped: nothing to check
+        try:
+            return check(ctx, response, case)
+        except FailureGroup as group:
+            raise FailureGroup([RuleViolation(rule, f) for f in group.exceptions]) from None
+        except Failure as failure:
+            raise RuleViolation(rule, failure) from None
+
+    ruled.__name__ = f"{check.__name__}[{rule}]"
+    return ruled
+
+
+def runner(checks: list[CheckFunction], *, default_rule: str
+           ) -> Callable[[Case, Target, requests.Session], None]:
+    """Call the target with a case and run ``checks``; one AssertionError names the rules
+    (``default_rule`` when a failure carries none). Writes only where the target allows."""
+    def run(case: Case, target: Target, client: requests.Session) -> None:
+        if case.method.upper() != "GET" and not (target.is_mock or target.allow_writes):
+            raise RuntimeError(f"apidouble: refusing {case.operation.label} without writes")
+        response = case.call(base_url=target.base_url, session=client, timeout=30,
+                             allow_redirects=False)
+        try:
+            case.validate_response(response, checks=checks)
+        except FailureGroup as group:
+            failures = [f for f in group.exceptions if isinstance(f, RuleViolation)]
+            rules = ", ".join(sorted({f.rule for f in failures})) or default_rule
+            titles = "; ".join(sorted({f.cause.title for f in failures}))
+            raise AssertionError(f"{rules}: {case.operation.label}: {titles}\n{group}") from None
+    return run

@@ -20,10 +20,8 @@ from typing import Any
 import requests
 import schemathesis
 from schemathesis import Case
-from schemathesis.checks import CheckContext, CheckFunction, not_a_server_error
+from schemathesis.checks import CheckFunction, not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.core.failures import Failure, FailureGroup
-from schemathesis.core.transport import Response
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -31,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..generated import RuleViolation, authorize
+from .. import generated
+from ..generated import authorize, rule_check, within_request_limits
 from ..target import Target
 from ._client import MockAdmin
 
@@ -121,32 +120,6 @@ class KeyRing:
 # --- checks in schemathesis' shape, each failure naming its rule ------------------------
 
 
-def always(response: Response) -> bool:
-    return True
-
-
-def within_request_limits(response: Response) -> bool:
-    """A request line over the server's limit (414) is outside anything our spec promises."""
-    return response.status_code != 414
-
-
-def rule_check(rule: str, check: CheckFunction,
-               applies: Callable[[Response], bool] = always) -> CheckFunction:
-    """``check`` where ``applies``, its failures re-raised as :class:`RuleViolation`."""
-    def ruled(ctx: CheckContext, response: Response, case: Case) -> bool | None:
-        if not applies(response):
-            return True  # skipped: nothing to check
-        try:
-            return check(ctx, response, case)
-        except FailureGroup as group:
-            raise FailureGroup([RuleViolation(rule, f) for f in group.exceptions]) from None
-        except Failure as failure:
-            raise RuleViolation(rule, failure) from None
-
-    ruled.__name__ = f"{check.__name__}[{rule}]"
-    return ruled
-
-
 def no_server_error(rule: str) -> list[CheckFunction]:
     return [rule_check(rule, not_a_server_error)]
 
@@ -159,17 +132,4 @@ def our_spec(rule: str) -> list[CheckFunction]:
 
 
 def runner(checks: list[CheckFunction]) -> Callable[[Case, Target, requests.Session], None]:
-    """Call the target with a case and run ``checks``; one AssertionError names the rules."""
-    def run(case: Case, target: Target, client: requests.Session) -> None:
-        if case.method.upper() != "GET" and not (target.is_mock or target.allow_writes):
-            raise RuntimeError(f"apidouble: refusing {case.operation.label} without writes")
-        response = case.call(base_url=target.base_url, session=client, timeout=30,
-                             allow_redirects=False)
-        try:
-            case.validate_response(response, checks=checks)
-        except FailureGroup as group:
-            failures = [f for f in group.exceptions if isinstance(f, RuleViolation)]
-            rules = ", ".join(sorted({f.rule for f in failures})) or "AQ-29"
-            titles = "; ".join(sorted({f.cause.title for f in failures}))
-            raise AssertionError(f"{rules}: {case.operation.label}: {titles}\n{group}") from None
-    return run
+    return generated.runner(checks, default_rule="AQ-29")

@@ -20,7 +20,7 @@ import schemathesis
 from schemathesis import Case
 from schemathesis.checks import CheckContext, CheckFunction, not_a_server_error
 from schemathesis.config import SchemathesisConfig
-from schemathesis.core.failures import Failure, FailureGroup
+from schemathesis.core.failures import Failure
 from schemathesis.core.transport import Response
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -29,7 +29,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ..generated import RuleViolation, authorize
+from .. import generated
+from ..generated import authorize, rule_check, within_request_limits
 from ..target import Target
 from ._client import JSON_UTF8, Crms
 
@@ -116,38 +117,12 @@ def json_with_charset(ctx: CheckContext, response: Response, case: Case) -> bool
     return True
 
 
-def rule_check(rule: str, check: CheckFunction) -> CheckFunction:
-    def ruled(ctx: CheckContext, response: Response, case: Case) -> bool | None:
-        if response.status_code == 414:
-            return True
-        try:
-            return check(ctx, response, case)
-        except FailureGroup as group:
-            raise FailureGroup([RuleViolation(rule, f) for f in group.exceptions]) from None
-        except Failure as failure:
-            raise RuleViolation(rule, failure) from None
-
-    ruled.__name__ = f"{check.__name__}[{rule}]"
-    return ruled
-
-
-ANY_TARGET = [rule_check("QS-02", not_a_server_error), rule_check("QS-02", json_with_charset)]
-OUR_SPEC = [rule_check("QS-02", check) for check in (
+ANY_TARGET = [rule_check("QS-02", check, within_request_limits)
+              for check in (not_a_server_error, json_with_charset)]
+OUR_SPEC = [rule_check("QS-02", check, within_request_limits) for check in (
     status_code_conformance, content_type_conformance, response_headers_conformance,
     response_schema_conformance)]
 
 
 def runner(checks: list[CheckFunction]) -> Callable[[Case, Target, requests.Session], None]:
-    def run(case: Case, target: Target, client: requests.Session) -> None:
-        if case.method.upper() != "GET" and not (target.is_mock or target.allow_writes):
-            raise RuntimeError(f"apidouble: refusing {case.operation.label} without writes")
-        response = case.call(base_url=target.base_url, session=client, timeout=30,
-                             allow_redirects=False)
-        try:
-            case.validate_response(response, checks=checks)
-        except FailureGroup as group:
-            failures = [f for f in group.exceptions if isinstance(f, RuleViolation)]
-            rules = ", ".join(sorted({f.rule for f in failures})) or "QS-02"
-            titles = "; ".join(sorted({f.cause.title for f in failures}))
-            raise AssertionError(f"{rules}: {case.operation.label}: {titles}\n{group}") from None
-    return run
+    return generated.runner(checks, default_rule="QS-02")
