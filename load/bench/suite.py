@@ -77,6 +77,7 @@ from apidouble.load.bench._wrk import WrkResult, median_run, wrk
 from apidouble.mock_server.core.config import default_data_dir
 
 SYSTEMS = ("aliquora", "qatrack", "alemba", "alisqi", "qses")
+SCENARIOS = ("lists", "alemba", "mixed", "writes")
 TARGET_LIST_RATIO = 0.40
 TARGET_ALEMBA_RATIO = 2.0
 TARGET_WRITES = {"qatrack": 300.0, "aliquora": 500.0}
@@ -368,7 +369,7 @@ def count_rows(db: Path, suffix: str, where: str = "") -> int:
 
 def lists(run: Run, server_name: str, workers: int, root: str) -> None:
     captured: dict[str, Captured] = {}
-    for name in SYSTEMS:
+    for name in run.args.systems:
         with run.attempt(f"{name} capture ({server_name})"):
             captured[name] = capture(root, LISTS[name])
     if not captured:
@@ -409,6 +410,13 @@ def alemba_ratio(run: Run, server_name: str, workers: int, root: str) -> None:
 
 def writes(run: Run, server_name: str, workers: int, root: str, db: Path) -> None:
     where = f"{server_name} w{workers}"
+    if "qatrack" in run.args.systems:
+        qatrack_writes(run, where, root, db)
+    if "aliquora" in run.args.systems:
+        aliquora_writes(run, where, root, db)
+
+
+def qatrack_writes(run: Run, where: str, root: str, db: Path) -> None:
     with run.attempt(f"qatrack perform ({where})"):
         base = f"{root}/qatrack"
         token = bench_qatrack.performer_token(base)
@@ -425,6 +433,9 @@ def writes(run: Run, server_name: str, workers: int, root: str, db: Path) -> Non
         total = len(client.get(client.get(collection["path"])["tests_object"])["tests"])
         _write_row(run, "qatrack", f"perform a {total}-test list ({len(body['tests'])} given)",
                    where, result, added)
+
+
+def aliquora_writes(run: Run, where: str, root: str, db: Path) -> None:
     with run.attempt(f"aliquora create ({where})"):
         base = f"{root}/aliquora"
         headers = auth_aliquora(base)
@@ -485,7 +496,7 @@ def mixed(run: Run, server_name: str, workers: int, root: str, pid: int) -> None
     where = f"{server_name} w{workers}"
     sampler = RssSampler(pid)
     with sampler:
-        for name in SYSTEMS:
+        for name in run.args.systems:
             with run.attempt(f"{name} mixed ({where})"):
                 stats = locust(run, f"{root}/{name}", name, f"{server_name}-{workers}")
                 figures = {"requests_per_s": stats["rps"], "p50_ms": stats["p50"],
@@ -499,7 +510,7 @@ def mixed(run: Run, server_name: str, workers: int, root: str, pid: int) -> None
                 else:
                     run.row(name, f"Locust mix, {MIXED_USERS} users, no pacing", where,
                             figures=figures)
-    if workers == 1:
+    if workers == 1 and tuple(run.args.systems) == SYSTEMS:
         peak = sampler.peak_rss_kb / 1024
         run.row("all five", "RSS under the mixed load", where,
                 figures={"rss_mb": round(peak, 1), "pss_mb": round(sampler.peak_pss_kb / 1024, 1)},
@@ -595,12 +606,16 @@ def collect(args: argparse.Namespace, directory: Path) -> Run:
             print(f"=== {where}; load average {_load()} ===", flush=True)
             with run.attempt(f"serve ({where})"), run.mock(server_name, workers) as (root, pid):
                 db = directory / f"all-{server_name}-{workers}.sqlite3"
-                lists(run, server_name, workers, root)
-                with run.attempt(f"alemba query ({where})"):
-                    alemba_ratio(run, server_name, workers, root)
-                with run.attempt(f"mixed ({where})"):
-                    mixed(run, server_name, workers, root, pid)
-                if workers == 2:
+                scenarios = args.scenarios
+                if "lists" in scenarios:
+                    lists(run, server_name, workers, root)
+                if "alemba" in scenarios and "alemba" in args.systems:
+                    with run.attempt(f"alemba query ({where})"):
+                        alemba_ratio(run, server_name, workers, root)
+                if "mixed" in scenarios:
+                    with run.attempt(f"mixed ({where})"):
+                        mixed(run, server_name, workers, root, pid)
+                if "writes" in scenarios and workers == 2:
                     writes(run, server_name, workers, root, db)
     if args.prism and run.prism_pages:
         with run.attempt("prism"):
@@ -662,6 +677,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         metavar="SECONDS (0..30)")
     parser.add_argument("--rounds", type=int, default=1, choices=range(1, 6), metavar="1..5",
                         help="measured runs of each wrk scenario; the median run is reported")
+    parser.add_argument("--systems", type=_csv_of(str, SYSTEMS), default=list(SYSTEMS),
+                        help="only these systems (a quick look; the table then has fewer rows)")
+    parser.add_argument("--scenarios", type=_csv_of(str, SCENARIOS), default=list(SCENARIOS),
+                        help=f"only these of {','.join(SCENARIOS)}")
     parser.add_argument("--no-prism", dest="prism", action="store_false")
     parser.add_argument("--install-prism", action="store_true",
                         help=f"npm install {PRISM_PACKAGE} into --prism-dir when missing")
