@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,14 +14,14 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from . import fastctx
 from .admin import admin_blueprint
-from .clock import Clock, StateStore
+from .clock import OFFSET_KEY, Clock, StateStore
 from .config import Config
 from .datafile import Document, apply_section, real_now, seed_marker, start_documents
 from .errors import install_error_handlers
 from .faults import install_faults
 from .journal import entry as journal_entry
 from .masking import Masker
-from .pagecache import PageCache
+from .pagecache import GENERATION_KEY, PageCache
 from .prefer import install_prefer
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
 from .requestlog import RequestLog
@@ -84,6 +85,26 @@ class Core:
         self.state.set(SCHEMA_KEY, fingerprint(self.storage.metadata))
         self.state.set(SEEDED_KEY, seed_marker(self.config.seed, self.start_documents))
 
+    def read_shared_state(self) -> None:
+        """Before every request, one driver-level read of what all workers share and most
+        requests need: the clock offset, the data generation (for the page cache) and
+        whether the stand-in store holds anything. Each is then cached for the request,
+        so neither the journal nor a view reads it again (about a third of the cost of
+        a small request before)."""
+        row = self.storage.first_row(self._shared_state_sql)
+        offset, generation, armed = row if row is not None else (None, None, None)
+        self.clock.remember(offset)
+        self.pages.remember(generation)
+        if not armed:
+            self.standin.note_nothing_armed()
+
+    @cached_property
+    def _shared_state_sql(self) -> str:
+        state, standin = self.state.table.name, self.standin.table.name
+        return (f"SELECT (SELECT value FROM {state} WHERE key = '{OFFSET_KEY}'), "
+                f"(SELECT value FROM {state} WHERE key = '{GENERATION_KEY}'), "
+                f"(SELECT 1 FROM {standin} LIMIT 1)")
+
     def data_tables(self) -> list[sa.Table]:
         """The tables a data file describes, in dependency order: the system's own tables
         and the issued tokens (a ``replace`` empties exactly these)."""
@@ -111,6 +132,7 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         core.ensure_seeded()
     install_error_handlers(app, profile.envelope)
     _install_request_log(app, core)
+    app.before_request(core.read_shared_state)  # before the faults, which read the store
     if config.cors_origins and not profile.cross_origin_forbidden:
         _allow_cross_origin(app, config.cors_origins)
     install_faults(app, core.standin, profile)

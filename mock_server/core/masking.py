@@ -41,6 +41,9 @@ def _name_pattern(extra: Iterable[str]) -> str:
 class Masker:
     """The masks for one system (the core's names plus its ``secret_fields``)."""
 
+    REMEMBER_HEADERS = 2048
+    REMEMBER_VALUES_UP_TO = 256
+
     def __init__(self, extra: Iterable[str] = ()) -> None:
         names = _name_pattern(extra)
         self._json = re.compile(rf'("{names}"\s*:\s*")([^"\\]*(?:\\.[^"\\]*)*)', re.I)
@@ -48,6 +51,7 @@ class Masker:
         self._pairs = re.compile(rf"((?:^|[?&;\s]){query_names}=)([^&;\s\"']*)", re.I)
         self._header = re.compile(rf"^{names}$", re.I)
         # cheap substring tests first: most bodies hold no secret-looking name at all
+        self._seen: dict[tuple[str, str], str] = {}
         self._stems = tuple({e.replace("_", "")[:5].lower() for e in (*SECRET_ENDINGS, *extra)}
                             | {"api_", "api-", "raw_", "raw-"})
 
@@ -58,10 +62,14 @@ class Masker:
         if "lk_" in value:
             value = KEY_PATTERN.sub(lambda m: mask(m.group(0)), value)
         lowered = value.lower()
-        if any(stem in lowered for stem in self._stems):
+        named = False
+        for stem in self._stems:
+            if stem in lowered:
+                named = True
+                break
+        if named:
             value = self._json.sub(lambda m: m.group(1) + mask(m.group(2)), value)
-        if "=" in value and (any(stem in lowered for stem in self._stems)
-                             or any(name + "=" in lowered for name in QUERY_ONLY)):
+        if "=" in value and (named or any(name + "=" in lowered for name in QUERY_ONLY)):
             value = self._pairs.sub(lambda m: m.group(1) + mask(m.group(2)), value)
         return value
 
@@ -74,6 +82,20 @@ class Masker:
         return out
 
     def header(self, name: str, value: str) -> str:
+        """One header's value, masked; short values are remembered (clients send the same
+        few headers on every request, and the journal masks them on every request)."""
+        if len(value) > self.REMEMBER_VALUES_UP_TO:
+            return self._mask_header(name, value)
+        key = (name, value)
+        masked = self._seen.get(key)
+        if masked is None:
+            masked = self._mask_header(name, value)
+            if len(self._seen) >= self.REMEMBER_HEADERS:
+                self._seen.clear()
+            self._seen[key] = masked
+        return masked
+
+    def _mask_header(self, name: str, value: str) -> str:
         lower = name.lower()
         if lower in CREDENTIAL_HEADERS:
             scheme, _, credential = value.partition(" ")

@@ -77,6 +77,11 @@ class StandInStore:
         if has_request_context():
             g.apidouble_standin = EMPTY
 
+    def note_nothing_armed(self) -> None:
+        """This request found the store empty (read with the other shared state)."""
+        if has_request_context():
+            g.apidouble_standin = EMPTY
+
     def forget(self) -> None:
         """Drop this request's cached snapshot (after an admin change)."""
         if has_request_context():
