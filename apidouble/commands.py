@@ -141,6 +141,8 @@ def tls_files(args: argparse.Namespace) -> TlsFiles | None:
 
 def check_data_files(paths: list[str], systems: tuple[str, ...]) -> str | None:
     """The first problem of the ``--data`` files (``FILE:LINE: path: message``), if any."""
+    if not paths:
+        return None  # the server's master process stays without SQLAlchemy and jsonschema
     from apidouble.mock_server.core.datafile import DataFileError, check_section, read_file
     from apidouble.mock_server.systems import profile
 

@@ -69,8 +69,36 @@ class ServeOptions:
                    reset=data.get("reset", False))
 
 
+GUNICORN_THREADS = 8  # request threads per worker (granian is given as many)
+M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas() -> None:
+    """At most two glibc malloc arenas in a serving worker.
+
+    glibc gives every thread that allocates its own arena (up to eight per
+    core), and a threaded worker's arenas each keep freed pages of large
+    responses; under load that alone grew a worker by tens of megabytes.
+    ``MALLOC_ARENA_MAX`` cannot help here (a worker is forked after malloc
+    started), so the worker sets it itself before its threads start. Elsewhere
+    than glibc this does nothing.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return
+    try:
+        ctypes.CDLL(name).mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    except (OSError, AttributeError):  # not glibc
+        return
+
+
 def combined_app(options: ServeOptions) -> Any:
     """The WSGI app for ``options``: one system at the root, or every system under its name."""
+    limit_malloc_arenas()
     if options.root:
         (system,) = options.systems
         return create_app(system, options.config)
@@ -154,7 +182,7 @@ def gunicorn_settings(host: str, port: int, workers: int,
         "bind": f"{host}:{port}",
         "workers": workers,
         "worker_class": "gthread",
-        "threads": 8,
+        "threads": GUNICORN_THREADS,
         "keepalive": 5,
         "accesslog": None,
         # Long query strings reach the app (and its JSON errors), not a bare HTML 414;
@@ -221,6 +249,9 @@ def run_granian(options: ServeOptions, host: str, port: int, workers: int) -> No
         workers=workers,
         factory=True,
         log_access=False,
+        # as many request threads per worker as gunicorn's (gunicorn_settings); granian's
+        # own default grows to dozens under load, each thread's memory kept for a while
+        blocking_threads=GUNICORN_THREADS,
         **certificate,
         # the request line and headers are buffered whole: the same bounds as gunicorn's
         http1_settings=HTTP1Settings(max_buffer_size=MAX_REQUEST_LINE + 2 * MAX_HEADER_FIELD),
