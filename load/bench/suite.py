@@ -522,14 +522,18 @@ def locust(run: Run, base: str, system: str, tag: str) -> dict[str, Any]:
     """Locust headless, pinned to one CPU, no think time; the aggregated figures."""
     profile = Path(__file__).resolve().parents[1] / f"{system}.py"
     prefix = run.directory / f"locust-{system}-{tag}"
-    command = [sys.executable, "-m", "locust", "-f", str(profile), "--headless",
+    warmup = Path(__file__).with_name("locust_warmup.py")
+    command = [sys.executable, "-m", "locust", "-f", f"{profile},{warmup}", "--headless",
                "-u", str(MIXED_USERS), "-r", str(MIXED_USERS),
                "-t", f"{run.args.warmup + run.args.duration}s", "--host", base,
                "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
                "--exit-code-on-error", "0"]
     if shutil.which("taskset"):
         command = ["taskset", "-c", LOCUST_CPU, *command]
-    env = {**run.env, "APIDOUBLE_THINK_TIME": "0,0"}
+    # no think time, and no client-side pacing either (QS Enrolment's profile keeps under
+    # the real rate limits by default; the mock here runs with them off)
+    env = {**run.env, "APIDOUBLE_THINK_TIME": "0,0", "APIDOUBLE_QSES_PACE": "0",
+           "APIDOUBLE_BENCH_WARMUP": str(run.args.warmup)}
     done = subprocess.run(command, env=env, capture_output=True, text=True,
                           timeout=run.args.warmup + run.args.duration + 120, check=False)
     stats = Path(f"{prefix}_stats.csv")

@@ -58,3 +58,40 @@ def test_options_take_lists_of_servers_and_workers() -> None:
     assert (defaults.servers, defaults.workers) == (["gunicorn", "granian"], [1, 2])
     with pytest.raises(SystemExit):
         suite.parse_args(["--servers", "waitress"])
+
+
+def test_options_narrow_the_run_to_some_systems_and_scenarios() -> None:
+    args = suite.parse_args(["--systems", "qses,alemba", "--scenarios", "lists"])
+    assert (args.systems, args.scenarios) == (["qses", "alemba"], ["lists"])
+    defaults = suite.parse_args([])
+    assert tuple(defaults.systems) == suite.SYSTEMS
+    assert tuple(defaults.scenarios) == suite.SCENARIOS
+    with pytest.raises(SystemExit):
+        suite.parse_args(["--systems", "jira"])
+
+
+def test_locust_statistics_start_after_the_warm_up() -> None:
+    """Run in a child: importing Locust monkey-patches the interpreter (gevent)."""
+    import subprocess
+    import sys
+
+    child = """
+import os
+os.environ["APIDOUBLE_BENCH_WARMUP"] = "0.05"
+import gevent
+from apidouble.load.bench import locust_warmup
+resets = []
+class Stats:
+    def reset_all(self):
+        resets.append(True)
+class Environment:
+    runner = type("Runner", (), {"stats": Stats()})()
+locust_warmup._reset_after_warmup(Environment())
+assert resets == [], "reset before the warm-up was over"
+gevent.sleep(0.2)
+assert resets == [True], resets
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+                          timeout=60, check=False)
+    assert done.stdout.strip() == "ok", done.stderr[-2000:]
