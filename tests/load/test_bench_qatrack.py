@@ -1,8 +1,7 @@
-"""The QATrack+ benchmark's pure parts: the performed values, wrk's Lua script, the tables."""
+"""The QATrack+ benchmark's pure parts: the performed values and wrk's Lua script."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
@@ -10,7 +9,6 @@ from typing import Any
 
 import pytest
 
-from apidouble.load.bench import run_all
 from apidouble.load.bench.bench_qatrack import _value, write_script
 from apidouble.mock_server.qatrack import evaluation as ev
 
@@ -67,19 +65,3 @@ def test_the_lua_script_posts_the_body_with_the_token(tmp_path: Path) -> None:
     embedded = re.search(r"wrk\.body = \[==\[(.*)\]==\]", script, re.S)
     assert embedded is not None and json.loads(embedded.group(1)) == body
     assert "user_key" not in script
-
-
-def test_the_combined_table_shows_every_row_and_the_misses() -> None:
-    run = {"requests_per_s": 123.4, "p50_ms": 1.5, "p99_ms": 9.25}
-    summary = {
-        "rows": [
-            run_all._row("qatrack", "POST perform", "granian", run, "(no target)", "0.1 / 0.00"),
-            run_all._row("serve (all)", "memory", "gunicorn", None, "RSS: MISSES", "0.2 / 1.50"),
-        ],
-        "missed": ["serve RSS (gunicorn)"], "failed": [], "load_average_end": "0.30",
-    }
-    args = argparse.Namespace(warmup=3, duration=8, rounds=1, workers=1)
-    text = run_all.render(summary, args)
-    assert re.search(r"qatrack\s+POST perform\s+granian\s+123\s+1\.50\s+9\.25", text)
-    assert re.search(r"serve \(all\)\s+memory\s+gunicorn\s+-\s+-\s+-", text)
-    assert "targets missed: serve RSS (gunicorn)" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,20 @@ print("ok")
     done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
                           timeout=60, check=False)
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
+
+
+def test_the_table_shows_every_row_and_names_the_misses(tmp_path: Path) -> None:
+    run = suite.Run(suite.parse_args(["--rounds", "1"]), tmp_path)
+    figures = {"requests_per_s": 123.4, "p50_ms": 1.5, "p99_ms": 9.25}
+    run.row("qatrack", "perform a 11-test list", "granian w2", figures=figures,
+            target="123/s >= 300/s", ok=False)
+    run.row("all five", "RSS under the mixed load", "gunicorn w1",
+            figures={"rss_mb": 140.0}, target="peak 140 MB < 150 MB", ok=True)
+    text = suite.render(run, "0.10 0.20 0.30")
+    assert re.search(r"qatrack\s+perform a 11-test list\s+granian w2\s+123\s+1\.5\s+9\.2\s+"
+                     r"123/s >= 300/s MISSES", text)
+    assert re.search(r"all five\s+RSS under the mixed load\s+gunicorn w1\s+-\s+-\s+-\s+"
+                     r"peak 140 MB < 150 MB meets", text)
+    assert "targets missed: qatrack perform a 11-test list (granian w2)" in text
+    run.missed.clear()
+    assert "every target met" in suite.render(run, "0.10 0.20 0.30")

@@ -9,7 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from apidouble.load.bench.bench_qses import paths, write_script
+from apidouble.load.bench.bench_qses import paths
+from apidouble.load.bench.suite import rotate_script
 
 from ..qses.test_mock_throttles import gunicorn_base  # noqa: F401 (fixture)
 
@@ -19,7 +20,7 @@ EXPECTED = {("GET", "/crms/api/contacts"), ("POST", "/crms/api/processes/upsertc
 
 
 def test_the_script_rotates_over_every_page(tmp_path: Path) -> None:
-    script = write_script(tmp_path, "tok").read_text()
+    script = rotate_script(tmp_path, "qses", paths(), {"Authorization": "Bearer tok"}).read_text()
     assert all(f'"{path}"' in script for path in paths()) and len(paths()) == 24
     assert 'wrk.headers["Authorization"] = "Bearer tok"' in script
 
