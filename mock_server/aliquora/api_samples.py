@@ -16,14 +16,17 @@ from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
 from .params import (
+    cursor_body,
     date_filter,
     id_filter,
+    limit_and_cursor,
     owned,
     page,
     parse_id,
     require_references,
     sample_tests_query,
 )
+from .sample_list import sample_rows
 from .workflow import STATUSES, qc_gates, transition_problem
 
 READ_ONLY_FIELDS = ("id", "trackingId", "status", "receivedAt", "reportedAt", "createdAt",
@@ -38,30 +41,33 @@ def _tables() -> Any:
 @api.get("/samples")
 @cached_list
 def list_samples() -> dict[str, Any]:
-    samples = _tables()["samples"]
-    shape = serializers.sample_shape()
-    query = sa.select(*shape.columns()).where(
-        samples.c.organization_id == caller().organization_id)
+    filters: dict[str, Any] = {"organization_id": caller().organization_id}
     status = request.args.get("status")
     if status is not None:
         if status not in STATUSES:
             raise ApiError(400, "invalid_body", f"'status' must be one of {', '.join(STATUSES)}.")
         if not deviation_on("AQ-09"):
-            query = query.where(samples.c.status == status)
-    for name, column in (("materialTypeId", samples.c.material_type_id),
-                         ("projectId", samples.c.project_id)):
+            filters["status"] = status
+    for name, column in (("materialTypeId", "material_type_id"), ("projectId", "project_id")):
         value = id_filter(name)
         if value is not None:
-            query = query.where(column == value)
+            filters[column] = value
     if "trackingId" in request.args:
-        query = query.where(samples.c.tracking_id == request.args["trackingId"])
+        filters["tracking_id"] = request.args["trackingId"]
     since, until = date_filter("since"), date_filter("until", end_of_day=True)
     if since is not None:
-        query = query.where(samples.c.received_at >= since)
+        filters["since"] = since
     if until is not None:
-        query = query.where(samples.c.received_at <= until)
+        filters["until"] = until
+    limit, cursor = limit_and_cursor()
+    if cursor is not None:
+        filters["cursor"] = cursor
     with current_core().storage.connect() as connection:
-        return page(connection, query, samples, shape.dump)
+        rows = sample_rows(connection, filters, limit + 1)
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = rows[-1][0] if has_more and rows else None  # the id, first of the shape
+    return cursor_body(rows, next_cursor, has_more, serializers.sample_shape().dump)
 
 
 @api.get("/samples/<id:raw_id>")

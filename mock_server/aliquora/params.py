@@ -54,18 +54,28 @@ def date_filter(name: str, *, end_of_day: bool = False) -> datetime | None:
 
 def page(connection: Connection, query: sa.Select, table: sa.Table, serialize: Any) -> dict:
     """A cursor page of ``query`` (AQ-26): ``limit`` 1..500 (default 50), ``cursor`` an id."""
+    limit, cursor = limit_and_cursor()
+    result = cursor_page(connection, query, table.c.id, limit=limit, cursor=cursor)
+    return cursor_body(list(result.rows), result.next_cursor, result.has_more, serialize)
+
+
+def limit_and_cursor() -> tuple[int, int | None]:
+    """The paging parameters: ``limit`` 1..500 (default 50) and ``cursor``, an id."""
     limit = int_arg("limit", code="invalid_body", default=DEFAULT_LIMIT)
     if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise ApiError(400, "invalid_body", f"'limit' must be between 1 and {MAX_LIMIT}.")
-    cursor = id_filter("cursor")
-    result = cursor_page(connection, query, table.c.id, limit=limit, cursor=cursor)
-    rows = list(result.rows)
+    return limit, id_filter("cursor")
+
+
+def cursor_body(rows: list[Any], next_cursor: int | None, has_more: bool,
+                serialize: Any) -> dict:
+    """``{data, nextCursor, hasMore}`` of one page's rows (AQ-26: in the wrong order)."""
     if deviation_on("AQ-26"):
         rows.reverse()
     return {
         "data": [serialize(row) for row in rows],
-        "nextCursor": result.next_cursor,
-        "hasMore": result.has_more,
+        "nextCursor": next_cursor,
+        "hasMore": has_more,
     }
 
 
