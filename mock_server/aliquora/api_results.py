@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,27 +15,50 @@ from ..core.deviations import deviation_on
 from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
-from .params import MAX_ID, id_filter, owned, page, parse_id, sample_tests_query
+from .params import (
+    MAX_ID,
+    fetched_page,
+    id_filter,
+    limit_and_cursor,
+    owned,
+    parse_id,
+    sample_tests_query,
+)
+from .statements import prepared
 from .workflow import TEST_STATUSES
 
 
 @api.get("/sample-tests")
 @cached_list
 def list_sample_tests() -> dict[str, Any]:
-    tests = current_core().storage["sample_tests"]
-    query = sample_tests_query().where(tests.c.organization_id == caller().organization_id)
+    filters: dict[str, Any] = {"organization_id": caller().organization_id}
     sample_id = id_filter("sampleId")
     if sample_id is not None:
-        query = query.where(tests.c.sample_id == sample_id)
+        filters["sample_id"] = sample_id
     status = request.args.get("status")
     if status is not None:
         if status not in TEST_STATUSES:
             raise ApiError(400, "invalid_body",
                            f"'status' must be one of {', '.join(TEST_STATUSES)}.")
         if not deviation_on("AQ-20"):
-            query = query.where(tests.c.status == status)
+            filters["status"] = status
+    limit, cursor = limit_and_cursor()
+    if cursor is not None:
+        filters["cursor"] = cursor
+    names = tuple(filters)
+    query = prepared(f"sample tests page {names}", lambda: _sample_tests_page(names))
     with current_core().storage.connect() as connection:
-        return page(connection, query, tests, serializers.sample_test)
+        rows = connection.execute(query, {**filters, "fetch": limit + 1}).all()
+    return fetched_page(rows, limit, attrgetter("id"), serializers.sample_test)
+
+
+def _sample_tests_page(filter_names: tuple[str, ...]) -> sa.Select:
+    """Sample tests matching the named filters (bound parameters), newest first."""
+    tests = current_core().storage["sample_tests"]
+    conditions = [tests.c.id < sa.bindparam("cursor") if name == "cursor"
+                  else tests.c[name] == sa.bindparam(name) for name in filter_names]
+    return (sample_tests_query().where(*conditions).order_by(tests.c.id.desc())
+            .limit(sa.bindparam("fetch")))
 
 
 def _owned_test(connection: Connection, test_id: int) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,8 +17,8 @@ from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
 from .params import (
-    cursor_body,
     date_filter,
+    fetched_page,
     id_filter,
     limit_and_cursor,
     owned,
@@ -65,10 +66,8 @@ def list_samples() -> dict[str, Any]:
         filters["cursor"] = cursor
     with current_core().storage.connect() as connection:
         rows = sample_rows(connection, filters, limit + 1)
-    has_more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = rows[-1][0] if has_more and rows else None  # the id, first of the shape
-    return cursor_body(rows, next_cursor, has_more, serializers.sample_shape().dump)
+    return fetched_page(rows, limit, itemgetter(0),  # the id, first of the shape
+                        serializers.sample_shape().dump)
 
 
 @api.get("/samples/<id:raw_id>")

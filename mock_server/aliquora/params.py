@@ -68,6 +68,14 @@ def limit_and_cursor() -> tuple[int, int | None]:
     return limit, id_filter("cursor")
 
 
+def fetched_page(rows: list[Any], limit: int, id_of: Any, serialize: Any) -> dict:
+    """The page body of up to ``limit + 1`` rows read newest first: one more means more."""
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = id_of(rows[-1]) if has_more and rows else None
+    return cursor_body(rows, next_cursor, has_more, serialize)
+
+
 def cursor_body(rows: list[Any], next_cursor: int | None, has_more: bool,
                 serialize: Any) -> dict:
     """``{data, nextCursor, hasMore}`` of one page's rows (AQ-26: in the wrong order)."""
