@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,36 +15,65 @@ from ..core.deviations import deviation_on
 from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
-from .params import MAX_ID, id_filter, owned, page, parse_id, sample_tests_query
+from .params import (
+    MAX_ID,
+    fetched_page,
+    id_filter,
+    limit_and_cursor,
+    owned,
+    parse_id,
+    sample_tests_query,
+)
+from .statements import prepared
 from .workflow import TEST_STATUSES
 
 
 @api.get("/sample-tests")
 @cached_list
 def list_sample_tests() -> dict[str, Any]:
-    tests = current_core().storage["sample_tests"]
-    query = sample_tests_query().where(tests.c.organization_id == caller().organization_id)
+    filters: dict[str, Any] = {"organization_id": caller().organization_id}
     sample_id = id_filter("sampleId")
     if sample_id is not None:
-        query = query.where(tests.c.sample_id == sample_id)
+        filters["sample_id"] = sample_id
     status = request.args.get("status")
     if status is not None:
         if status not in TEST_STATUSES:
             raise ApiError(400, "invalid_body",
                            f"'status' must be one of {', '.join(TEST_STATUSES)}.")
         if not deviation_on("AQ-20"):
-            query = query.where(tests.c.status == status)
+            filters["status"] = status
+    limit, cursor = limit_and_cursor()
+    if cursor is not None:
+        filters["cursor"] = cursor
+    names = tuple(filters)
+    query = prepared(f"sample tests page {names}", lambda: _sample_tests_page(names))
     with current_core().storage.connect() as connection:
-        return page(connection, query, tests, serializers.sample_test)
+        rows = connection.execute(query, {**filters, "fetch": limit + 1}).all()
+    return fetched_page(rows, limit, attrgetter("id"), serializers.sample_test)
+
+
+def _sample_tests_page(filter_names: tuple[str, ...]) -> sa.Select:
+    """Sample tests matching the named filters (bound parameters), newest first."""
+    tests = current_core().storage["sample_tests"]
+    conditions = [tests.c.id < sa.bindparam("cursor") if name == "cursor"
+                  else tests.c[name] == sa.bindparam(name) for name in filter_names]
+    return (sample_tests_query().where(*conditions).order_by(tests.c.id.desc())
+            .limit(sa.bindparam("fetch")))
 
 
 def _owned_test(connection: Connection, test_id: int) -> Any:
-    tests = current_core().storage["sample_tests"]
-    row = connection.execute(sample_tests_query().where(
-        tests.c.id == test_id, tests.c.organization_id == caller().organization_id)).first()
+    row = connection.execute(prepared("owned sample test", _owned_test_query), {
+        "test_id": test_id, "organization_id": caller().organization_id}).first()
     if row is None:
         raise ApiError(404, "not_found", f"Sample test {test_id} was not found.")
     return row
+
+
+def _owned_test_query() -> sa.Select:
+    tests = current_core().storage["sample_tests"]
+    return sample_tests_query().where(
+        tests.c.id == sa.bindparam("test_id"),
+        tests.c.organization_id == sa.bindparam("organization_id"))
 
 
 def _result_text(value: Any) -> str | None:
@@ -56,7 +86,6 @@ def enter_result(connection: Connection, test_id: int, body: dict,
                  *, bulk: bool = False) -> dict[str, Any]:
     """Enter or change a result; a verified result is locked (AQ-21)."""
     core = current_core()
-    tests = core.storage["sample_tests"]
     row = _owned_test(connection, test_id)
     unlocked = deviation_on("AQ-21") or (bulk and deviation_on("AQ-23"))
     if row.status == "verified" and not unlocked:
@@ -71,9 +100,16 @@ def enter_result(connection: Connection, test_id: int, body: dict,
                       entered_by=caller().user_id if entered else None)
     if "notes" in body:
         values["notes"] = body["notes"]
-    locked = sa.false() if unlocked else tests.c.status == "verified"
-    connection.execute(tests.update().where(tests.c.id == test_id, ~locked).values(**values))
+    update = prepared(f"enter result unlocked={unlocked}", lambda: _enter_result(unlocked))
+    connection.execute(update, {"test_id": test_id, **values})
     return serializers.sample_test(_owned_test(connection, test_id))
+
+
+def _enter_result(unlocked: bool) -> sa.Update:
+    """The test's columns given as parameters; a verified one is left alone unless unlocked."""
+    tests = current_core().storage["sample_tests"]
+    update = tests.update().where(tests.c.id == sa.bindparam("test_id"))
+    return update if unlocked else update.where(tests.c.status != "verified")
 
 
 @api.patch("/sample-tests/<id:raw_id>")
@@ -91,7 +127,6 @@ def update_sample_test(raw_id: str) -> Response:
 def verify_sample_test(raw_id: str) -> Response:
     test_id = parse_id(raw_id)
     core = current_core()
-    tests = core.storage["sample_tests"]
     with core.storage.begin() as connection:
         row = _owned_test(connection, test_id)
         if row.status == "verified":
@@ -101,14 +136,21 @@ def verify_sample_test(raw_id: str) -> Response:
             raise ApiError(409, "result_missing", f"Sample test {test_id} has no result to verify.")
         now = core.clock.naive_now()
         # Conditional: of two concurrent verifications exactly one wins, the other gets 409.
-        won = connection.execute(tests.update().where(
-            tests.c.id == test_id, tests.c.status != "verified", tests.c.result.is_not(None),
-        ).values(status="completed" if deviation_on("AQ-22") else "verified", verified_at=now,
-                 verified_by=caller().user_id, updated_at=now)).rowcount
+        won = connection.execute(prepared("verify test", _verify), {
+            "test_id": test_id, "status": "completed" if deviation_on("AQ-22") else "verified",
+            "verified_at": now, "verified_by": caller().user_id, "updated_at": now,
+        }).rowcount
         if won != 1:
             raise ApiError(409, "test_verified_locked", f"Sample test {test_id} is already "
                            "verified and locked.")
         return ok(serializers.sample_test(_owned_test(connection, test_id)))
+
+
+def _verify() -> sa.Update:
+    """Conditional on the test being unverified with a result; the new values as parameters."""
+    tests = current_core().storage["sample_tests"]
+    return tests.update().where(tests.c.id == sa.bindparam("test_id"),
+                                tests.c.status != "verified", tests.c.result.is_not(None))
 
 
 @api.post("/sample-tests/bulk-results")

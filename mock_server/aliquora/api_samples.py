@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,13 +18,17 @@ from .access import caller
 from .blueprint import api, cached_list, ok, validated
 from .params import (
     date_filter,
+    fetched_page,
     id_filter,
+    limit_and_cursor,
     owned,
     page,
     parse_id,
     require_references,
     sample_tests_query,
 )
+from .sample_list import sample_rows
+from .statements import prepared
 from .workflow import STATUSES, qc_gates, transition_problem
 
 READ_ONLY_FIELDS = ("id", "trackingId", "status", "receivedAt", "reportedAt", "createdAt",
@@ -38,30 +43,31 @@ def _tables() -> Any:
 @api.get("/samples")
 @cached_list
 def list_samples() -> dict[str, Any]:
-    samples = _tables()["samples"]
-    shape = serializers.sample_shape()
-    query = sa.select(*shape.columns()).where(
-        samples.c.organization_id == caller().organization_id)
+    filters: dict[str, Any] = {"organization_id": caller().organization_id}
     status = request.args.get("status")
     if status is not None:
         if status not in STATUSES:
             raise ApiError(400, "invalid_body", f"'status' must be one of {', '.join(STATUSES)}.")
         if not deviation_on("AQ-09"):
-            query = query.where(samples.c.status == status)
-    for name, column in (("materialTypeId", samples.c.material_type_id),
-                         ("projectId", samples.c.project_id)):
+            filters["status"] = status
+    for name, column in (("materialTypeId", "material_type_id"), ("projectId", "project_id")):
         value = id_filter(name)
         if value is not None:
-            query = query.where(column == value)
+            filters[column] = value
     if "trackingId" in request.args:
-        query = query.where(samples.c.tracking_id == request.args["trackingId"])
+        filters["tracking_id"] = request.args["trackingId"]
     since, until = date_filter("since"), date_filter("until", end_of_day=True)
     if since is not None:
-        query = query.where(samples.c.received_at >= since)
+        filters["since"] = since
     if until is not None:
-        query = query.where(samples.c.received_at <= until)
+        filters["until"] = until
+    limit, cursor = limit_and_cursor()
+    if cursor is not None:
+        filters["cursor"] = cursor
     with current_core().storage.connect() as connection:
-        return page(connection, query, samples, shape.dump)
+        rows = sample_rows(connection, filters, limit + 1)
+    return fetched_page(rows, limit, itemgetter(0),  # the id, first of the shape
+                        serializers.sample_shape().dump)
 
 
 @api.get("/samples/<id:raw_id>")
@@ -99,27 +105,39 @@ def create_sample() -> Response:
 def _project(connection: Connection, project_id: int | None) -> Any:
     if project_id is None:
         return None
-    projects = _tables()["projects"]
-    return connection.execute(sa.select(projects).where(projects.c.id == project_id)).first()
+    query = prepared("project", lambda: sa.select(_tables()["projects"]).where(
+        _tables()["projects"].c.id == sa.bindparam("project_id")))
+    return connection.execute(query, {"project_id": project_id}).first()
 
 
 def _insert_sample(connection: Connection, body: dict, project: Any, now: datetime) -> int:
-    samples = _tables()["samples"]
     who = caller()
-    sample_id = connection.execute(samples.insert().values(
-        organization_id=who.organization_id, tracking_id="", client_name=body["clientName"],
-        material_type_id=body["materialTypeId"], project_id=body.get("projectId"),
-        storage_location_id=body.get("storageLocationId"),
-        collection_date=_date(body.get("collectionDate")),
-        priority=body.get("priority", "normal"), notes=body.get("notes"),
-        plant_location=body.get("plantLocation"), status="pending", created_by=who.user_id,
-        created_at=now, updated_at=now,
-    )).inserted_primary_key[0]
-    connection.execute(samples.update().where(samples.c.id == sample_id).values(
-        tracking_id=f"S{sample_id}" if deviation_on("AQ-11") else f"S-{now.year}-{sample_id:06d}",
-        sample_identifier=_composite_identifier(project, body.get("plantLocation"), sample_id),
-    ))
+    insert = prepared("insert sample", lambda: _tables()["samples"].insert())
+    sample_id = connection.execute(insert, {
+        "organization_id": who.organization_id, "tracking_id": "",
+        "client_name": body["clientName"], "material_type_id": body["materialTypeId"],
+        "project_id": body.get("projectId"), "storage_location_id": body.get("storageLocationId"),
+        "collection_date": _date(body.get("collectionDate")),
+        "priority": body.get("priority", "normal"), "notes": body.get("notes"),
+        "plant_location": body.get("plantLocation"), "status": "pending",
+        "created_by": who.user_id, "created_at": now, "updated_at": now,
+    }).inserted_primary_key[0]
+    connection.execute(prepared("number sample", _number_sample), {
+        "sample_id": sample_id,
+        "new_tracking_id": (f"S{sample_id}" if deviation_on("AQ-11")
+                            else f"S-{now.year}-{sample_id:06d}"),
+        "new_sample_identifier": _composite_identifier(project, body.get("plantLocation"),
+                                                       sample_id),
+    })
     return int(sample_id)
+
+
+def _number_sample() -> sa.Update:
+    """A new sample's tracking id and identifier, which both contain its id."""
+    samples = _tables()["samples"]
+    return samples.update().where(samples.c.id == sa.bindparam("sample_id")).values(
+        tracking_id=sa.bindparam("new_tracking_id"),
+        sample_identifier=sa.bindparam("new_sample_identifier"))
 
 
 def _composite_identifier(project: Any, plant_location: str | None, sample_id: int) -> str | None:
@@ -140,19 +158,14 @@ def _date(value: str | None) -> date | None:
 def _check_allowance(connection: Connection, now: datetime) -> None:
     """AQ-14: counted after the insert, inside its transaction, so parallel creates can't
     both slip under the limit; going over rolls the insert back."""
-    samples, orgs = _tables()["samples"], _tables()["organizations"]
     org_id = caller().organization_id
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     # PostgreSQL: lock the organisation first, so concurrent creates count one after
     # another (SQLite's write lock, taken by the insert, already serialises them).
-    allowance = connection.execute(
-        sa.select(orgs.c.monthly_sample_allowance).where(orgs.c.id == org_id).with_for_update()
-    ).scalar_one()
-    used = connection.execute(
-        sa.select(sa.func.count()).where(
-            samples.c.organization_id == org_id, samples.c.created_at >= month_start
-        )
-    ).scalar_one()
+    allowance = connection.execute(prepared("lock allowance", _lock_allowance),
+                                   {"organization_id": org_id}).scalar_one()
+    used = connection.execute(prepared("samples since", _samples_since),
+                              {"organization_id": org_id, "since": month_start}).scalar_one()
     if used > allowance and deviation_on("AQ-14"):
         raise ApiError(403, "forbidden", f"Monthly allowance of {allowance} samples reached.")
     if used > allowance:
@@ -160,18 +173,30 @@ def _check_allowance(connection: Connection, now: datetime) -> None:
                        "samples has been reached.", limit_code="SAMPLE_LIMIT_EXCEEDED")
 
 
+def _lock_allowance() -> sa.Select:
+    orgs = _tables()["organizations"]
+    return (sa.select(orgs.c.monthly_sample_allowance)
+            .where(orgs.c.id == sa.bindparam("organization_id")).with_for_update())
+
+
+def _samples_since() -> sa.Select:
+    samples = _tables()["samples"]
+    return sa.select(sa.func.count()).where(
+        samples.c.organization_id == sa.bindparam("organization_id"),
+        samples.c.created_at >= sa.bindparam("since", type_=samples.c.created_at.type))
+
+
 def _schedule(connection: Connection, sample_id: int, definition_ids: list[int],
               now: datetime) -> None:
-    core = current_core()
     org_id = caller().organization_id
     base = {"organization_id": org_id, "sample_id": sample_id, "created_at": now,
             "updated_at": now}
     if definition_ids:
-        connection.execute(core.storage["sample_tests"].insert(), [
+        connection.execute(prepared("insert sample tests", _tables()["sample_tests"].insert), [
             {**base, "test_definition_id": definition_id, "status": "pending"}
             for definition_id in definition_ids
         ])
-    connection.execute(core.storage["approval_records"].insert(), [
+    connection.execute(prepared("insert approvals", _tables()["approval_records"].insert), [
         {**base, "step": step, "status": "pending"} for step in APPROVAL_STEPS
     ])
 
@@ -186,16 +211,22 @@ def sample_detail(connection: Connection, row: Any) -> dict[str, Any]:
 
 
 def _tests_and_checks(connection: Connection, sample_id: int) -> tuple[list, list]:
-    storage = _tables()
-    sample_tests, qc_checks = storage["sample_tests"], storage["qc_checks"]
-    tests = connection.execute(
-        sample_tests_query().where(sample_tests.c.sample_id == sample_id)
-        .order_by(sample_tests.c.id)
-    ).all()
-    checks = connection.execute(
-        sa.select(qc_checks).where(qc_checks.c.sample_id == sample_id).order_by(qc_checks.c.id)
-    ).all()
+    values = {"sample_id": sample_id}
+    tests = connection.execute(prepared("tests of sample", _tests_of_sample), values).all()
+    checks = connection.execute(prepared("checks of sample", _checks_of_sample), values).all()
     return tests, checks
+
+
+def _tests_of_sample() -> sa.Select:
+    sample_tests = _tables()["sample_tests"]
+    return (sample_tests_query().where(sample_tests.c.sample_id == sa.bindparam("sample_id"))
+            .order_by(sample_tests.c.id))
+
+
+def _checks_of_sample() -> sa.Select:
+    qc_checks = _tables()["qc_checks"]
+    return (sa.select(qc_checks).where(qc_checks.c.sample_id == sa.bindparam("sample_id"))
+            .order_by(qc_checks.c.id))
 
 
 @api.patch("/samples/<id:raw_id>")

@@ -16,6 +16,7 @@ from ..core.pagination import cursor_page
 from ..core.timefmt import parse_iso, to_naive_utc
 from . import serializers
 from .access import caller
+from .statements import prepared
 
 MAX_ID = 2**63 - 1
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -54,29 +55,56 @@ def date_filter(name: str, *, end_of_day: bool = False) -> datetime | None:
 
 def page(connection: Connection, query: sa.Select, table: sa.Table, serialize: Any) -> dict:
     """A cursor page of ``query`` (AQ-26): ``limit`` 1..500 (default 50), ``cursor`` an id."""
+    limit, cursor = limit_and_cursor()
+    result = cursor_page(connection, query, table.c.id, limit=limit, cursor=cursor)
+    return cursor_body(list(result.rows), result.next_cursor, result.has_more, serialize)
+
+
+def limit_and_cursor() -> tuple[int, int | None]:
+    """The paging parameters: ``limit`` 1..500 (default 50) and ``cursor``, an id."""
     limit = int_arg("limit", code="invalid_body", default=DEFAULT_LIMIT)
     if limit is None or not 1 <= limit <= MAX_LIMIT:
         raise ApiError(400, "invalid_body", f"'limit' must be between 1 and {MAX_LIMIT}.")
-    cursor = id_filter("cursor")
-    result = cursor_page(connection, query, table.c.id, limit=limit, cursor=cursor)
-    rows = list(result.rows)
+    return limit, id_filter("cursor")
+
+
+def fetched_page(rows: list[Any], limit: int, id_of: Any, serialize: Any) -> dict:
+    """The page body of up to ``limit + 1`` rows read newest first: one more means more."""
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = id_of(rows[-1]) if has_more and rows else None
+    return cursor_body(rows, next_cursor, has_more, serialize)
+
+
+def cursor_body(rows: list[Any], next_cursor: int | None, has_more: bool,
+                serialize: Any) -> dict:
+    """``{data, nextCursor, hasMore}`` of one page's rows (AQ-26: in the wrong order)."""
     if deviation_on("AQ-26"):
         rows.reverse()
     return {
         "data": [serialize(row) for row in rows],
-        "nextCursor": result.next_cursor,
-        "hasMore": result.has_more,
+        "nextCursor": next_cursor,
+        "hasMore": has_more,
     }
 
 
 def owned(connection: Connection, table: sa.Table, record_id: int, what: str) -> Any:
     """The caller's record, or 404: another tenant's record looks like no record (AQ-08)."""
-    mine = sa.true() if deviation_on("AQ-08") else (
-        table.c.organization_id == caller().organization_id)
-    row = connection.execute(sa.select(table).where(table.c.id == record_id, mine)).first()
+    any_tenant = deviation_on("AQ-08")
+    query = prepared(f"owned {table.name} any_tenant={any_tenant}",
+                     lambda: _owned_query(table, any_tenant))
+    row = connection.execute(query, {"record_id": record_id,
+                                     "organization_id": caller().organization_id}).first()
     if row is None:
         raise ApiError(404, "not_found", f"{what} {record_id} was not found.")
     return row
+
+
+def _owned_query(table: sa.Table, any_tenant: bool) -> sa.Select:
+    query = sa.select(table).where(table.c.id == sa.bindparam("record_id"))
+    if any_tenant:
+        return query
+    return query.where(table.c.organization_id == sa.bindparam("organization_id"))
 
 
 def require_references(connection: Connection, references: dict[str, tuple[str, Any]]) -> None:
@@ -84,22 +112,15 @@ def require_references(connection: Connection, references: dict[str, tuple[str, 
 
     ``references`` maps a body field to (table name, id or list of ids); None is skipped.
     """
-    core = current_core()
     org = caller().organization_id
     for field, (table_name, value) in references.items():
         wanted = set(value) if isinstance(value, list) else {value}
         wanted.discard(None)
         if not wanted:
             continue
-        table = core.storage[table_name]
         storable = [value for value in wanted if 0 <= value <= MAX_ID]
-        found = set(
-            connection.execute(
-                sa.select(table.c.id).where(
-                    table.c.id.in_(storable), table.c.organization_id == org
-                )
-            ).scalars()
-        )
+        query = prepared(f"ids of {table_name}", lambda name=table_name: _ids_query(name))
+        found = set(connection.execute(query, {"ids": storable, "organization_id": org}).scalars())
         missing = sorted(wanted - found)
         if missing:
             wrong = deviation_on("AQ-12")
@@ -109,6 +130,13 @@ def require_references(connection: Connection, references: dict[str, tuple[str, 
                 f"{field} refers to {', '.join(map(str, missing))}, which does not exist "
                 "in your organization.",
             )
+
+
+def _ids_query(table_name: str) -> sa.Select:
+    """Which of the ``ids`` are records of ``organization_id`` in the table."""
+    table = current_core().storage[table_name]
+    return sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)),
+                                       table.c.organization_id == sa.bindparam("organization_id"))
 
 
 def sample_tests_query() -> sa.Select:
