@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -64,10 +65,19 @@ class Serializer:
         self._batch: list[int] = []
         self._in_batch: frozenset[int] = frozenset()
         self._batched: dict[str, dict[int, list[Any]]] = {}
+        self._dates: dict[datetime, str] = {}
 
     def link(self, key: str, pk: int | None) -> str | None:
         """:func:`links.link` with this request's base read once."""
         return None if pk is None else self.base + links.path_for(key, pk)
+
+    def render(self, moment: datetime) -> str:
+        """:func:`dates.render_in` remembered per moment: the test instances of one
+        performed list share their four date-times, so most of a page's are repeats."""
+        text = self._dates.get(moment)
+        if text is None:
+            text = self._dates[moment] = dates.render_in(moment, self.zone)
+        return text
 
     def many(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ids = [row.id for row in rows]
@@ -75,13 +85,16 @@ class Serializer:
         for field in self.resource.fields:
             if field.kind == "links" and (self.detail or not field.detail_only):
                 self._many[field.name] = self._prefetch(field, ids)
-        return [self.one(row) for row in rows]
+        if not rows:
+            return []
+        steps = plan(self.resource, self.detail, rows[0]._fields)
+        return [self.one(row, steps) for row in rows]
 
-    def one(self, row: Any) -> dict[str, Any]:
-        resource, base, zone = self.resource, self.base, self.zone
-        prefixes = _link_prefixes(base)
+    def one(self, row: Any, steps: tuple[Step, ...] | None = None) -> dict[str, Any]:
+        resource = self.resource
+        prefixes = _link_prefixes(self.base)
         out: dict[str, Any] = {"url": f"{prefixes[resource.key]}{row.id}/"}
-        for name, kind, position, field in plan(resource, self.detail, row._fields):
+        for name, kind, position, field in steps or plan(resource, self.detail, row._fields):
             if kind == "computed":
                 out[name] = COMPUTED[(resource.key, name)](self, row)
             elif kind == "links":
@@ -98,7 +111,7 @@ class Serializer:
                     out[name] = (value if self._ids_not_links
                                  else f"{prefixes[field.target]}{value}/")
                 elif kind == "datetime":
-                    out[name] = dates.render_in(value, zone)
+                    out[name] = self.render(value)
                 else:
                     out[name] = _scalar(kind, value)
         return out
