@@ -3,6 +3,7 @@ permissions and the real throttles, in DRF's order (authenticate, permit, thrott
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from flask import g, request
 
 from ..core import ApiError, current_core
 from ..core.ratelimit import RateLimit, Window
+from ..core.storage import Storage
 from . import session, tokens
 from .deviations import deviation_on
 from .errors import forbidden, method_not_allowed, unauthorized
@@ -67,18 +69,34 @@ def _session_user() -> User | None:
 
 def load_user(user_id: int) -> User | None:
     storage = current_core().storage
-    users, groups = storage["users"], storage["user_groups"]
-    group_perms, user_perms = storage["group_permissions"], storage["user_permissions"]
+    statements = _user_statements(storage)
     with storage.connect() as connection:
-        row = connection.execute(sa.select(users).where(users.c.id == user_id)).first()
+        row = connection.execute(statements.user, {"user_id": user_id}).first()
         if row is None or not row.is_active:
             return None
-        in_groups = sa.select(groups.c.group_id).where(groups.c.user_id == user_id)
-        codes = connection.execute(
-            sa.select(group_perms.c.codename).where(group_perms.c.group_id.in_(in_groups))
-            .union(sa.select(user_perms.c.codename).where(user_perms.c.user_id == user_id))
-        ).scalars().all()
+        codes = connection.execute(statements.codes, {"user_id": user_id}).scalars().all()
     return User(row.id, row.username, bool(row.is_superuser), frozenset(codes))
+
+
+@dataclass(frozen=True)
+class _UserStatements:
+    user: sa.Select
+    codes: sa.CompoundSelect
+
+
+@functools.lru_cache(maxsize=16)
+def _user_statements(storage: Storage) -> _UserStatements:
+    """A user's row and permission codes, built once per storage with the user's id a
+    bound parameter (every authenticated request reads them; the compiled form is reused)."""
+    users, groups = storage["users"], storage["user_groups"]
+    group_perms, user_perms = storage["group_permissions"], storage["user_permissions"]
+    user_id = sa.bindparam("user_id")
+    in_groups = sa.select(groups.c.group_id).where(groups.c.user_id == user_id)
+    return _UserStatements(
+        user=sa.select(users.c.id, users.c.username, users.c.is_superuser, users.c.is_active)
+        .where(users.c.id == user_id),
+        codes=sa.select(group_perms.c.codename).where(group_perms.c.group_id.in_(in_groups))
+        .union(sa.select(user_perms.c.codename).where(user_perms.c.user_id == user_id)))
 
 
 def require(model: str | None, allowed: tuple[str, ...]) -> User:

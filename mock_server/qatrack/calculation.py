@@ -37,6 +37,7 @@ refuse anything outside a small subset before running, and interpret the rest.
 from __future__ import annotations
 
 import ast
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -117,6 +118,14 @@ def evaluate_all(
 def _parse(procedure: str) -> ast.Module:
     if not isinstance(procedure, str):
         raise ProcedureError("the procedure must be text")
+    return _checked_tree(procedure)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked_tree(procedure: str) -> ast.Module:
+    """The parsed and vetted procedure; a test's procedure is parsed and scanned twice per
+    perform (dependencies, then the run) and is the same text every time, so it is kept
+    (the interpreter only reads the tree). A refused procedure raises again each time."""
     if len(procedure) > MAX_SOURCE:
         raise ProcedureError(f"the procedure is longer than {MAX_SOURCE} characters")
     try:

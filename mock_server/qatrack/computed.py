@@ -69,7 +69,7 @@ def ti_attachments(serializer: Serializer, row: Any) -> list[str | None]:
             found[owner].append(pk)
         return found
 
-    return [links.link("attachments/attachments", pk)
+    return [serializer.link("attachments/attachments", pk)
             for pk in serializer.batched("ti_attachments", row.id, fetch)]
 
 

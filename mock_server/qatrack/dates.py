@@ -81,15 +81,14 @@ def parse_date(raw: object) -> date:
 
 def render(moment: datetime | None) -> str | None:
     """Stored naive UTC -> ISO 8601 in the server's zone."""
-    if moment is None:
-        return None
+    return None if moment is None else render_in(moment, zone())
+
+
+def render_in(moment: datetime, local: tzinfo) -> str:
+    """:func:`render` for a caller that has read the zone once (a page of rows)."""
     aware = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-    text = aware.astimezone(zone()).isoformat()
+    text = aware.astimezone(local).isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-def render_date(day: date | None) -> str | None:
-    return None if day is None else day.isoformat()
 
 
 def local(moment: datetime) -> datetime:

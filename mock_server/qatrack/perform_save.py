@@ -67,11 +67,13 @@ def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
     if tli_id is None:
         values.update(created=now, created_by_id=plan.user_id, flagged=False,
                       all_reviewed=False, due_date=plan.collection.row.due_date)
-        tli_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+        tli_id = connection.execute(table.insert(), values).inserted_primary_key[0]
+        fresh = True
     else:
         connection.execute(table.update().where(table.c.id == tli_id).values(**values))
+        fresh = False
     status_id = plan.status_id or default_status(connection)
-    saved = [_save_test(connection, plan, tli_id, order, one, status_id, now)
+    saved = [_save_test(connection, plan, tli_id, order, one, status_id, now, fresh)
              for order, one in enumerate(checked)]
     for filename, content in plan.attachments:
         _attach(connection, plan.user_id, now, filename, content, tli_id=tli_id)
@@ -83,7 +85,9 @@ def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
 
 
 def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
-               status_id: int, now: datetime) -> Saved:
+               status_id: int, now: datetime, fresh: bool) -> Saved:
+    """One test's instance, inserted or updated. ``fresh``: the list instance was inserted
+    by this request, so none of its test instances or their attachments exist yet."""
     storage, item = current_core().storage, one.item
     outcome = ev.evaluate(item.spec, one.raw, skipped=one.entry.skipped,
                           in_progress=plan.in_progress, reference=item.reference,
@@ -101,15 +105,20 @@ def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one:
         "work_started": plan.work_started, "work_completed": plan.work_completed,
         "in_progress": plan.in_progress, "modified": now, "modified_by_id": plan.user_id,
     }
-    existing = connection.execute(sa.select(table.c.id).where(
+    existing = None if fresh else connection.execute(sa.select(table.c.id).where(
         table.c.test_list_instance_id == tli_id, table.c.unit_test_info_id == uti_id)).first()
     if existing is None:
         values.update(created=now, created_by_id=plan.user_id)
-        ti_id = connection.execute(table.insert().values(**values)).inserted_primary_key[0]
+        ti_id = connection.execute(table.insert(), values).inserted_primary_key[0]
     else:
         ti_id = existing[0]
         connection.execute(table.update().where(table.c.id == ti_id).values(**values))
-    attachments = _test_attachments(connection, plan, one, ti_id, now)
+    if fresh:
+        new_upload = one.upload is not None and one.item.slug not in plan.keep_uploads
+        attachments = ((_attach(connection, plan.user_id, now, *one.upload, ti_id=ti_id),)
+                       if new_upload else ())
+    else:
+        attachments = _test_attachments(connection, plan, one, ti_id, now)
     return Saved(one, ti_id, outcome, status_id, attachments)
 
 
@@ -132,10 +141,10 @@ def _make_uti(connection: Connection, unit_id: int, test_id: int) -> int:
 def _attach(connection: Connection, user_id: int, now: datetime, filename: str,
             content: bytes, *, tli_id: int | None = None, ti_id: int | None = None) -> int:
     table = current_core().storage["attachments"]
-    return connection.execute(table.insert().values(
-        filename=filename, content=content, label=filename, comment="",
-        testlistinstance_id=tli_id, testinstance_id=ti_id, created=now,
-        created_by_id=user_id)).inserted_primary_key[0]
+    return connection.execute(table.insert(), {
+        "filename": filename, "content": content, "label": filename, "comment": "",
+        "testlistinstance_id": tli_id, "testinstance_id": ti_id, "created": now,
+        "created_by_id": user_id}).inserted_primary_key[0]
 
 
 def _comment(connection: Connection, user_id: int, tli_id: int, text: str,

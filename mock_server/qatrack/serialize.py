@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +33,24 @@ def computed_field(key: str, name: str) -> Callable[[Computed], Computed]:
     return register
 
 
+#: how one shown field of a row is written: (name, kind, column position, field)
+Step = tuple[str, str, int, Field]
+_PLANS: dict[tuple[str, bool, tuple[str, ...]], tuple[Step, ...]] = {}
+
+
+def plan(resource: Resource, detail: bool, columns: tuple[str, ...]) -> tuple[Step, ...]:
+    """The fields a row of ``columns`` shows, each with its position in the row; worked
+    out once per resource and row shape, so writing a row is a loop over tuples."""
+    key = (resource.key, detail, columns)
+    found = _PLANS.get(key)
+    if found is None:
+        position = {name: index for index, name in enumerate(columns)}
+        found = _PLANS[key] = tuple(
+            (field.name, field.kind, position.get(field.column, -1), field)
+            for field in resource.shown() if detail or not field.detail_only)
+    return found
+
+
 class Serializer:
     def __init__(self, connection: Connection, resource: Resource, *,
                  detail: bool = False) -> None:
@@ -39,10 +58,26 @@ class Serializer:
         self.resource = resource
         self.detail = detail
         self.storage = current_core().storage
+        self.base = links.base()
+        self.zone = dates.zone()
+        self._ids_not_links = resource.key == "units/units" and deviation_on("QT-06")
         self._many: dict[str, dict[int, list[int]]] = {}
         self._batch: list[int] = []
         self._in_batch: frozenset[int] = frozenset()
         self._batched: dict[str, dict[int, list[Any]]] = {}
+        self._dates: dict[datetime, str] = {}
+
+    def link(self, key: str, pk: int | None) -> str | None:
+        """:func:`links.link` with this request's base read once."""
+        return None if pk is None else self.base + links.path_for(key, pk)
+
+    def render(self, moment: datetime) -> str:
+        """:func:`dates.render_in` remembered per moment: the test instances of one
+        performed list share their four date-times, so most of a page's are repeats."""
+        text = self._dates.get(moment)
+        if text is None:
+            text = self._dates[moment] = dates.render_in(moment, self.zone)
+        return text
 
     def many(self, rows: Sequence[Any]) -> list[dict[str, Any]]:
         ids = [row.id for row in rows]
@@ -50,27 +85,36 @@ class Serializer:
         for field in self.resource.fields:
             if field.kind == "links" and (self.detail or not field.detail_only):
                 self._many[field.name] = self._prefetch(field, ids)
-        return [self.one(row) for row in rows]
+        if not rows:
+            return []
+        steps = plan(self.resource, self.detail, rows[0]._fields)
+        return [self.one(row, steps) for row in rows]
 
-    def one(self, row: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {"url": links.link(self.resource.key, row.id)}
-        for field in self.resource.shown():
-            if self.detail or not field.detail_only:
-                out[field.name] = self.value(field, row)
+    def one(self, row: Any, steps: tuple[Step, ...] | None = None) -> dict[str, Any]:
+        resource = self.resource
+        prefixes = _link_prefixes(self.base)
+        out: dict[str, Any] = {"url": f"{prefixes[resource.key]}{row.id}/"}
+        for name, kind, position, field in steps or plan(resource, self.detail, row._fields):
+            if kind == "computed":
+                out[name] = COMPUTED[(resource.key, name)](self, row)
+            elif kind == "links":
+                cached = self._many.get(name)
+                targets = (cached.get(row.id, []) if cached is not None
+                           else self._prefetch(field, [row.id]).get(row.id, []))
+                prefix = prefixes[field.target]
+                out[name] = [f"{prefix}{pk}/" for pk in targets]
+            else:
+                value = row[position]
+                if value is None:
+                    out[name] = None
+                elif kind == "link":
+                    out[name] = (value if self._ids_not_links
+                                 else f"{prefixes[field.target]}{value}/")
+                elif kind == "datetime":
+                    out[name] = self.render(value)
+                else:
+                    out[name] = _scalar(kind, value)
         return out
-
-    def value(self, field: Field, row: Any) -> Any:
-        if field.kind == "computed":
-            return COMPUTED[(self.resource.key, field.name)](self, row)
-        if field.kind == "links":
-            cached = self._many.get(field.name)
-            targets = (cached.get(row.id, []) if cached is not None
-                       else self._prefetch(field, [row.id]).get(row.id, []))
-            return [links.link(field.target, pk) for pk in targets]
-        value = row._mapping[field.column]
-        if field.kind == "link" and self.resource.key == "units/units" and deviation_on("QT-06"):
-            return value  # the id, not a hyperlink
-        return plain(field, value)
 
     def batched(self, name: str, row_id: int,
                 fetch: Callable[[list[int]], dict[int, list[Any]]]) -> list[Any]:
@@ -107,10 +151,30 @@ def plain(field: Field, value: Any) -> Any:
         return links.link(field.target, value)
     if field.kind == "datetime":
         return dates.render(value)
-    if field.kind == "date":
-        return dates.render_date(value)
-    if field.kind == "float":
+    return _scalar(field.kind, value)
+
+
+def _scalar(kind: str, value: Any) -> Any:
+    """A stored value that is not None, a link or a date-time, as DRF writes it."""
+    if kind == "date":
+        return value.isoformat()
+    if kind == "float":
         return float(value)
-    if field.kind == "bytes":
+    if kind == "bytes":
         return None
     return value
+
+
+_PREFIXES: dict[str, dict[str, str]] = {}
+
+
+def _link_prefixes(base: str) -> dict[str, str]:
+    """``{resource key: base + "/api/<app>/<name>/"}`` for one request base (few exist)."""
+    found = _PREFIXES.get(base)
+    if found is None:
+        from .registry import RESOURCES
+
+        found = {key: base + links.path_for(key) for key in RESOURCES}
+        if len(_PREFIXES) < 64:
+            _PREFIXES[base] = found
+    return found
