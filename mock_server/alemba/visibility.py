@@ -17,8 +17,7 @@ from .sources import partition_clause
 
 def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
     """The rows of ``entity`` the session may read."""
-    if session.anonymous and not entity.anonymous:
-        raise not_allowed(f"Anonymous sessions may not read {entity.name} records.")
+    require_reader(entity, session)
     clauses: list[ColumnElement[bool]] = []
     if entity.kind is not None:
         name, value = entity.kind
@@ -34,6 +33,12 @@ def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]
     if entity.name in OWN_RECORDS and not session.analyst:
         clauses.append(_own(entity, table, session))
     return sa.and_(sa.true(), *clauses)
+
+
+def require_reader(entity: Entity, session: Session) -> None:
+    """Anonymous sessions may read only some entities."""
+    if session.anonymous and not entity.anonymous:
+        raise not_allowed(f"Anonymous sessions may not read {entity.name} records.")
 
 
 #: records that belong to a call: visible when the call is
