@@ -9,8 +9,6 @@ ResourceNotFound``; a verb the resource lacks is ``405``.
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, request
 from flask.wrappers import Response
 
@@ -24,8 +22,7 @@ from .extensions import extended
 from .schema import Entity
 from .search import search
 from .sessions import Session, authenticate, current_session
-from .sources import source
-from .visibility import visible
+from .visibility import require_reader
 
 api = Blueprint("alemba_api", __name__, url_prefix="/alemba.api/api/v1")
 #: what ``OPTIONS`` advertises per URL shape: the methods the spec documents there
@@ -66,7 +63,7 @@ def dispatch(rest: str = "") -> Response:
         raise resource_not_found(request.path)
     entity = extended(entity)
     session = current_session()
-    visible(entity, records_table(entity), session)  # anonymous may not see every entity
+    require_reader(entity, session)
     if len(segments) == 1:
         return _collection(entity, session, describe)
     if segments[1].startswith("$"):
@@ -94,10 +91,6 @@ def _options(segments: list[str]) -> Response:
     else:
         shape = "attachments" if segments[2] in ATTACHMENT_SEGMENTS else "action"
     return Response(status=200, headers={"Allow": ALLOW[shape]})
-
-
-def records_table(entity: Entity) -> Any:
-    return source(current_core().storage, entity)
 
 
 def _only(*methods: str) -> None:

@@ -59,3 +59,8 @@ def decorate(entity: Entity, values: dict[str, Any]) -> dict[str, Any]:
         "_self": f"{PREFIX}/{entity.resource}?$select=IpkStatus,IpkStream&$filter=({condition})",
         "_actions": {"Create": [create_action(target, MAPPING_HINT)]},
     }
+
+
+def decorates(entity: Entity) -> bool:
+    """Whether :func:`decorate` adds anything to results of ``entity``."""
+    return entity.name in ("CallTemplate", "ServiceAction") or entity.name in MAPPINGS

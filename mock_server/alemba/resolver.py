@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -165,8 +166,13 @@ class Resolver:
     def _follow(self, prefix: Path, node: Node, prop: Prop) -> Node:
         if prefix not in self.joins:
             target = BY_NAME[prop.data_type]
-            table = source(self.storage, target).alias()
-            onclause = table.c[target.key.column] == node.table.c[prop.column]
+            rows = source(self.storage, target)
+            if target.subtypes:  # a union built for this request: nothing to share
+                table = rows.alias()
+                onclause = table.c[target.key.column] == node.table.c[prop.column]
+            else:
+                table, onclause = _lookup_join(node.table, prop.column, rows,
+                                               target.key.column, prefix)
             self.joins[prefix] = Join(table, onclause, target)
         return self.node(prefix)
 
@@ -188,6 +194,20 @@ class Resolver:
             if hours is not None
         ]
         return sa.and_(c.status == "Open", sa.or_(sa.false(), *late))
+
+
+@lru_cache(maxsize=1024)
+def _lookup_join(
+    parent: Any, column: str, target: Any, key: str, prefix: Path
+) -> tuple[Any, ColumnElement[bool]]:
+    """The alias of ``target`` that ``prefix`` joins on ``parent.column == alias.key``.
+
+    Shared by every request that walks the same path: aliasing a table copies all
+    its column objects, most of the cost of a ``$select`` through relations. The
+    prefix is part of the key, so one query never joins the same alias twice.
+    """
+    table = target.alias()
+    return table, table.c[key] == parent.c[column]
 
 
 def _id_of(lookup: Prop | None) -> Prop | None:

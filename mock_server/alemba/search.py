@@ -8,7 +8,6 @@ through lookups come back nested with their own links, aliases flat.
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -22,31 +21,16 @@ from ..core.pagination import count_rows, top_skip_page
 from .deviations import deviation_on
 from .entities import children
 from .errors import bad_request
-from .hypermedia import decorate, extra_columns
-from .links import PREFIX, kind_of, links, metadata_link, record_link, to_json
+from .hypermedia import extra_columns
+from .links import PREFIX
 from .params import SearchParams, parse, path_of
 from .query import FilterContext, FilterError, UnknownProperty, translate_filter
 from .resolver import Node, Resolver
+from .results import Keys, Output, Plan, ResultShaper
 from .schema import Entity
 from .sessions import Session
 from .sources import partition_clause
 from .visibility import visible
-
-Keys = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Output:
-    keys: Keys  # where the value goes in the result, e.g. ("Service", "Location", "Name")
-    column: ColumnElement[Any]
-    data_type: str
-    flag: bool = False
-
-
-@dataclass
-class Plan:
-    outputs: list[Output]
-    nodes: dict[Keys, Node]  # nested objects: the node whose key gives their links
 
 
 def search(
@@ -80,8 +64,9 @@ def search(
             skip=0 if deviation_on("AL-15") else params.skip,
             with_total=params.inline_count,
         )
+    shaper = ResultShaper(entity, plan, list(query.selected_columns.keys()))
     body: dict[str, Any] = {
-        "results": [_result(entity, plan, row) for row in page.rows],
+        "results": [shaper.result(row) for row in page.rows],
         "_self": _hint(base or f"{PREFIX}/{entity.resource}", params),
     }
     if page.total is not None and not deviation_on("AL-16"):
@@ -204,51 +189,6 @@ def _query(
         for i, node in enumerate(plan.nodes.values())
     ]
     return sa.select(*columns).select_from(resolver.from_clause()).where(where).order_by(*order)
-
-
-def _result(entity: Entity, plan: Plan, row: Any) -> dict[str, Any]:
-    mapping = dict(zip(row._fields, row, strict=True))  # one pass; name lookups then cost little
-    kinds = {
-        child.by_name[child.kind[0]].column: mapping[f"__kind{i}"]  # type: ignore[index]
-        for i, child in enumerate(children(entity))
-    }
-    kinds["asset_type"] = mapping.get("__subtype")
-    kind = kind_of(entity, kinds)
-    body: dict[str, Any] = {}
-    for i, output in enumerate(plan.outputs):
-        _place(body, output.keys, to_json(output.data_type, mapping[f"c{i}"], output.flag))
-    for i, (prefix, node) in enumerate(plan.nodes.items()):
-        _link(body, prefix, node, mapping[f"n{i}"])
-    body.update(links(kind, mapping["__key"]))
-    if deviation_on("AL-14"):
-        del body["_context"]
-    body.update(decorate(entity, {n: mapping[f"__x_{n}"] for n in extra_columns(entity)}))
-    return body
-
-
-def _place(body: dict[str, Any], keys: Keys, value: Any) -> None:
-    target = body
-    for key in keys[:-1]:
-        nested = target.get(key)
-        if not isinstance(nested, dict):
-            nested = target[key] = {}
-        target = nested
-    target[keys[-1]] = value
-
-
-def _link(body: dict[str, Any], prefix: Keys, node: Node, ref: Any) -> None:
-    parent = body
-    for key in prefix[:-1]:
-        parent = parent.get(key) or {}
-    if not isinstance(parent, dict) or prefix[-1] not in parent:
-        return
-    if ref is None:
-        parent[prefix[-1]] = None
-        return
-    nested = parent[prefix[-1]]
-    if isinstance(nested, dict):
-        nested["_context"] = metadata_link(node.entity)
-        nested["_self"] = record_link(node.entity, ref)
 
 
 def _hint(base: str, params: SearchParams) -> str:

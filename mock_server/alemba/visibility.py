@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..core import current_core
-from .entities import CALL
+from .entities import BY_NAME, CALL
 from .errors import not_allowed
 from .schema import Entity
 from .sessions import Session
@@ -17,8 +18,20 @@ from .sources import partition_clause
 
 def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
     """The rows of ``entity`` the session may read."""
-    if session.anonymous and not entity.anonymous:
-        raise not_allowed(f"Anonymous sessions may not read {entity.name} records.")
+    require_reader(entity, session)
+    if entity.subtypes:  # ``table`` is a union built for this request: nothing to share
+        return _visible(entity, table, session)
+    return _shared_visible(entity.name, table, session)
+
+
+@lru_cache(maxsize=256)
+def _shared_visible(name: str, table: Any, session: Session) -> ColumnElement[bool]:
+    """:func:`_visible` of a stored table, built once per session: the clause is immutable
+    and depends only on the entity's kind, the table and the session."""
+    return _visible(BY_NAME[name], table, session)
+
+
+def _visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
     if entity.kind is not None:
         name, value = entity.kind
@@ -34,6 +47,12 @@ def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]
     if entity.name in OWN_RECORDS and not session.analyst:
         clauses.append(_own(entity, table, session))
     return sa.and_(sa.true(), *clauses)
+
+
+def require_reader(entity: Entity, session: Session) -> None:
+    """Anonymous sessions may read only some entities."""
+    if session.anonymous and not entity.anonymous:
+        raise not_allowed(f"Anonymous sessions may not read {entity.name} records.")
 
 
 #: records that belong to a call: visible when the call is
