@@ -62,14 +62,20 @@ def json_param(name: str) -> Any:
                        f"Invalid parameter: {name}. Not valid JSON.") from None
 
 
-def rows_of(definition: SetDef) -> list[tuple[int, Any, dict[str, Any], Any]]:
-    """Every result of the set as ``(id, date, values, modified_at)``, newest first."""
+def rows_of(definition: SetDef, *, oldest_first: bool = False, limit: int | None = None,
+            offset: int = 0) -> list[tuple[int, Any, dict[str, Any], Any]]:
+    """The set's results as ``(id, date, values, modified_at)``, newest first (ties: the
+    highest id first) or oldest first (the lowest id first). ``limit`` and ``offset`` page
+    them in SQL, so a page reads and decodes only its own results."""
     core = current_core()
     results = core.storage["results"]
+    order = (results.c.date.asc(), results.c.id.asc()) if oldest_first else \
+        (results.c.date.desc(), results.c.id.desc())
     query = (sa.select(results.c.id, results.c.date, results.c["values"],
                        results.c.modified_at)
-             .where(results.c.set_id == definition.id)
-             .order_by(results.c.date.desc(), results.c.id.desc()))
+             .where(results.c.set_id == definition.id).order_by(*order))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     with core.storage.connect() as connection:
         rows = connection.execute(query).all()  # one fetchall, not a fetchone per row
     return [(r[0], r[1], _decoded(r[2]), r[3]) for r in rows]
