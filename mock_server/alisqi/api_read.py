@@ -17,7 +17,7 @@ from .blueprint import api, ok, rows_of, the_set
 from .deviations import deviation_on
 from .model import DATE_FIELD, SetDef, load_set
 from .query import field_list, flag, integer, ordering, param, parse_filter, sort_key
-from .values import render_result
+from .values import result_renderer
 
 RESULT_CAP = 10_000
 FLAGS = ("includeId", "includeAttachments", "includeLastModificationDate")
@@ -141,15 +141,6 @@ def _page(definition: SetDef) -> str:
             rows.sort(key=ordering(definition, by), reverse=descending)
         page = rows[offset:offset + limit]
     shift = timedelta(hours=1) if deviation_on("AS-11") else None
-    out = []
-    for row in page:
-        result = _Row(row[0], row[1] + shift if shift else row[1], row[3])
-        out.append(render_result(definition, result, row[2], names, flags))
-    return json.dumps(out)
-
-
-class _Row:
-    __slots__ = ("date", "id", "modified_at")
-
-    def __init__(self, id_: int, date: Any, modified_at: Any) -> None:
-        self.id, self.date, self.modified_at = id_, date, modified_at
+    render = result_renderer(definition, names, flags)
+    return json.dumps([render(row[0], row[1] + shift if shift else row[1], row[2], row[3])
+                       for row in page])
