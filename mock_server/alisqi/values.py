@@ -143,6 +143,14 @@ def render_value(field: Field, stored: Any, attachments: bool) -> Any:
     return stored
 
 
+def wire_datetime(moment: datetime) -> str:
+    """``moment.strftime(WIRE_FORMAT)`` at a fifth of its cost: ``isoformat`` writes the
+    same for a naive datetime of a four-digit year (strftime does not pad earlier years)."""
+    if moment.tzinfo is None and moment.year >= 1000:
+        return moment.isoformat(" ", "seconds")
+    return moment.strftime(WIRE_FORMAT)
+
+
 def result_renderer(definition: SetDef, names: list[str], flags: dict[str, bool],
                     ) -> Callable[[int, datetime, dict[str, Any], datetime], dict[str, Any]]:
     """``render(id, date, values, modified_at)``, the wire form of a result: how to show
@@ -161,12 +169,12 @@ def result_renderer(definition: SetDef, names: list[str], flags: dict[str, bool]
             out["@id"] = id_
         for name, convert in plan:
             if name == DATE_FIELD:
-                out[name] = date.strftime(WIRE_FORMAT)
+                out[name] = wire_datetime(date)
                 continue
             stored = values.get(name)
             out[name] = stored if convert is None or stored is None else convert(stored)
         if include_modified:
-            out["@lastModificationDate"] = modified_at.strftime(WIRE_FORMAT)
+            out["@lastModificationDate"] = wire_datetime(modified_at)
         return out
     return render
 
