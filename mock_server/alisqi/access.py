@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import sqlalchemy as sa
 from flask import Response, g, request
 
 from ..core import ApiError, current_core
@@ -19,6 +18,7 @@ from ..core.auth import bearer_token
 from ..core.ratelimit import Decision, RateLimit, Window
 from .deviations import deviation_on
 from .model import setting
+from .statements import RATE_LIMIT_KEY, statements
 from .tokens import address_allowed, hash_secret
 
 LEGACY_PARAMS = ("access_token", "authToken", "authtoken", "accessToken")
@@ -61,11 +61,19 @@ def metered() -> bool:
 def authenticate() -> None:
     """Before every metered request: token, rate window, whitelist, permissions."""
     core = current_core()
+    raw = presented_token()
     with core.storage.connect() as connection:
-        limit = int(setting(core, connection, "rateLimit", str(DEFAULT_LIMIT)))
-        raw = presented_token()
-        row = _token_row(connection, raw) if raw else None
-        permissions = _permissions(connection, row.user_id) if row is not None else {}
+        rows = connection.execute(statements(core).caller,
+                                  {"token_hash": hash_secret(raw)}).all() if raw else []
+        if rows:
+            stored_limit = rows[0].rate_limit
+        else:
+            stored_limit = setting(core, connection, RATE_LIMIT_KEY, str(DEFAULT_LIMIT))
+    row = rows[0] if rows else None
+    if row is not None:
+        core.clock.remember(row.clock_offset)
+        core.pages.remember(row.generation)
+    limit = int(stored_limit if stored_limit is not None else DEFAULT_LIMIT)
     subject = f"token:{row.id}" if row is not None else f"ip:{request.remote_addr}"
     _count(limit, subject)
     if raw is None:
@@ -76,32 +84,10 @@ def authenticate() -> None:
     if not address_allowed(json.loads(row.ip_whitelist), request.remote_addr) \
             and not deviation_on("AS-09"):
         raise ApiError(403, "forbidden", f"Access denied for IP address {request.remote_addr}.")
+    permissions = {r.permission_set_id: r.permission_level for r in rows
+                   if r.permission_set_id is not None}
     g.alisqi_caller = Caller(row.id, row.name, row.user_id, permissions)
     g.apidouble_log_subject = row.name
-
-
-def _token_row(connection: sa.Connection, raw: str) -> sa.Row | None:
-    """The token; its query also fetches the clock offset and the data generation, so the
-    page cache and the clock need no query of their own in this request."""
-    core = current_core()
-    tokens = core.storage["tokens"]
-    row = connection.execute(sa.select(
-        tokens, core.clock.offset_column().label("clock_offset"),
-        core.pages.generation_column().label("generation"),
-    ).where(tokens.c.token_hash == hash_secret(raw))).first()
-    if row is not None:
-        core.clock.remember(row.clock_offset)
-        core.pages.remember(row.generation)
-    return row
-
-
-def _permissions(connection: sa.Connection, user_id: int) -> dict[int, str]:
-    storage = current_core().storage
-    users, permissions = storage["users"], storage["permissions"]
-    query = (sa.select(permissions.c.set_id, permissions.c.level)
-             .join(users, users.c.group_id == permissions.c.group_id)
-             .where(users.c.id == user_id))
-    return {row.set_id: row.level for row in connection.execute(query)}
 
 
 def _count(limit: int, subject: str) -> None:

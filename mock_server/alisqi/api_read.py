@@ -16,8 +16,8 @@ from .access import caller
 from .blueprint import api, ok, rows_of, the_set
 from .deviations import deviation_on
 from .model import DATE_FIELD, SetDef, load_set
-from .query import field_list, flag, integer, param, parse_filter, sort_key
-from .values import render_result
+from .query import field_list, flag, integer, ordering, param, parse_filter, sort_key
+from .values import result_renderer
 
 RESULT_CAP = 10_000
 FLAGS = ("includeId", "includeAttachments", "includeLastModificationDate")
@@ -131,21 +131,16 @@ def _page(definition: SetDef) -> str:
     limit = integer("limit", 100, RESULT_CAP)
     offset = integer("offset", 0, 10**9)
     flags = {name: flag(name) for name in FLAGS}
-    rows = [row for row in rows_of(definition) if test(row[2], row[1])]
-    if by != DATE_FIELD or not descending:
-        from .query import ordering
-
-        rows.sort(key=lambda r: ordering(definition, by)(r), reverse=descending)
+    if by == DATE_FIELD and test is None:
+        page = rows_of(definition, oldest_first=not descending, limit=limit, offset=offset)
+    else:
+        rows = rows_of(definition, oldest_first=by == DATE_FIELD and not descending)
+        if test is not None:
+            rows = [row for row in rows if test(row[2], row[1])]
+        if by != DATE_FIELD:
+            rows.sort(key=ordering(definition, by), reverse=descending)
+        page = rows[offset:offset + limit]
     shift = timedelta(hours=1) if deviation_on("AS-11") else None
-    out = []
-    for row in rows[offset:offset + limit]:
-        result = _Row(row[0], row[1] + shift if shift else row[1], row[3])
-        out.append(render_result(definition, result, row[2], names, flags))
-    return json.dumps(out)
-
-
-class _Row:
-    __slots__ = ("date", "id", "modified_at")
-
-    def __init__(self, id_: int, date: Any, modified_at: Any) -> None:
-        self.id, self.date, self.modified_at = id_, date, modified_at
+    render = result_renderer(definition, names, flags)
+    return json.dumps([render(row[0], row[1] + shift if shift else row[1], row[2], row[3])
+                       for row in page])

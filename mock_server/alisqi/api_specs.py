@@ -126,6 +126,8 @@ def selected_rows(definition: SetDef, default_limit: int) -> list[tuple[Any, ...
     """The newest ``limit`` results that pass the filter, newest first."""
     test = parse_filter(definition, param("filter"))
     limit = integer("limit", default_limit, 100_000, minimum=1)
+    if test is None:
+        return rows_of(definition, limit=limit)
     return [row for row in rows_of(definition) if test(row[2], row[1])][:limit]
 
 

@@ -105,9 +105,10 @@ class Store:
         if self.edit_only:
             raise ValueError_(f"No result found with {self.key_field} '{item.get(self.key_field)}'")
         self.check_required(values)
-        new_id = self.connection.execute(self.results.insert().values(
-            set_id=self.definition.id, date=date or self.now, values=json.dumps(values),
-            modified_at=self.now)).inserted_primary_key[0]  # type: ignore[index]
+        new_id = self.connection.execute(self.results.insert(), {  # values as parameters:
+            "set_id": self.definition.id, "date": date or self.now,  # one cached statement
+            "values": json.dumps(values), "modified_at": self.now,
+        }).inserted_primary_key[0]  # type: ignore[index]
         if key is not None:
             self.keys[_hashable(key)] = new_id
         self.written = True

@@ -6,7 +6,6 @@ import json
 from functools import lru_cache
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Response
 
 from ..core import ApiError, current_core
@@ -14,6 +13,7 @@ from ..core.bodies import JsonLimitError, parse_json
 from .access import need
 from .model import SetDef, load_set
 from .query import invalid, param
+from .statements import statements
 
 api = Blueprint("alisqi_api", __name__, url_prefix="/api")
 
@@ -62,21 +62,27 @@ def json_param(name: str) -> Any:
                        f"Invalid parameter: {name}. Not valid JSON.") from None
 
 
-def rows_of(definition: SetDef) -> list[tuple[int, Any, dict[str, Any], Any]]:
-    """Every result of the set as ``(id, date, values, modified_at)``, newest first."""
+def rows_of(definition: SetDef, *, oldest_first: bool = False, limit: int | None = None,
+            offset: int = 0) -> list[tuple[int, Any, dict[str, Any], Any]]:
+    """The set's results as ``(id, date, values, modified_at)``, newest first (ties: the
+    highest id first) or oldest first (the lowest id first). ``limit`` and ``offset`` page
+    them in SQL, so a page reads and decodes only its own results."""
     core = current_core()
-    results = core.storage["results"]
-    query = (sa.select(results.c.id, results.c.date, results.c["values"],
-                       results.c.modified_at)
-             .where(results.c.set_id == definition.id)
-             .order_by(results.c.date.desc(), results.c.id.desc()))
+    built = statements(core)
+    if limit is None:
+        query = built.oldest_results if oldest_first else built.newest_results
+        parameters = {"set_id": definition.id}
+    else:
+        query = built.oldest_page if oldest_first else built.newest_page
+        parameters = {"set_id": definition.id, "limit": limit, "offset": offset}
     with core.storage.connect() as connection:
-        rows = connection.execute(query).all()  # one fetchall, not a fetchone per row
+        rows = connection.execute(query, parameters).all()  # one fetchall, not a fetchone per row
     return [(r[0], r[1], _decoded(r[2]), r[3]) for r in rows]
 
 
 @lru_cache(maxsize=4096)
 def _decoded(stored: str) -> dict[str, Any]:
     """A result's stored values, decoded once per process for each distinct text (a list
-    request reads every result of its set). Shared between requests: read, never change."""
+    filtered or field-sorted request reads every result of its set). Shared between
+    requests: read, never change."""
     return json.loads(stored)  # type: ignore[no-any-return]

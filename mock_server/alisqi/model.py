@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import Core
+from .statements import statements
 
 #: every set has a result date, a datetime, whatever its own fields are
 DATE_FIELD = "date"
@@ -56,22 +57,23 @@ def set_ids(core: Core, connection: Connection) -> list[int]:
 
 
 def load_set(core: Core, connection: Connection, set_id: int) -> SetDef | None:
-    sets, fields, options = (core.storage[n] for n in ("sets", "fields", "options"))
-    row = connection.execute(sa.select(sets).where(sets.c.id == set_id)).first()
-    if row is None:
+    """The set with its fields and their options, in one query."""
+    rows = connection.execute(statements(core).set_definition, {"set_id": set_id}).all()
+    if not rows:
         return None
-    found = SetDef(row.id, row.name, row.kind, row.group_id, row.index_field, row.revision,
-                   row.modified_at)
-    by_id: dict[int, Field] = {}
-    query = sa.select(fields).where(fields.c.set_id == set_id).order_by(fields.c.position)
-    for f in connection.execute(query):
-        by_id[f.id] = found.fields[f.name] = Field(
-            f.id, f.name, f.label, f.type, f.required, f.active, f.decimals, f.unit, f.list_id)
-    if by_id:
-        query = (sa.select(options).where(options.c.field_id.in_(list(by_id)))
-                 .order_by(options.c.option_id))
-        for o in connection.execute(query):
-            by_id[o.field_id].options[o.option_id] = o.label
+    first = rows[0]
+    found = SetDef(first.id, first.name, first.kind, first.group_id, first.index_field,
+                   first.revision, first.modified_at)
+    current: Field | None = None
+    for r in rows:
+        if r.field_id is None:
+            continue
+        if current is None or current.id != r.field_id:
+            current = found.fields[r.field_name] = Field(
+                r.field_id, r.field_name, r.field_label, r.field_type, r.required, r.active,
+                r.decimals, r.unit, r.list_id)
+        if r.option_id is not None:
+            current.options[r.option_id] = r.option_label
     return found
 
 

@@ -137,9 +137,10 @@ def _conditions(raw: Any, name: str) -> list[tuple[str, Any]]:
     return out
 
 
-def parse_filter(definition: SetDef, raw: str | None) -> Test:
+def parse_filter(definition: SetDef, raw: str | None) -> Test | None:
+    """The filter's test over ``(values, date)``; None when there is no filter."""
     if raw is None or not raw.strip():
-        return lambda values, date: True
+        return None
     try:
         document = parse_json(raw)
     except JsonLimitError as error:

@@ -11,6 +11,7 @@ selection is its label, dates are ``yyyy-mm-dd hh:mm:ss`` UTC (AS-11).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -142,17 +143,44 @@ def render_value(field: Field, stored: Any, attachments: bool) -> Any:
     return stored
 
 
-def render_result(definition: SetDef, row: Any, values: dict[str, Any],
-                  names: list[str], flags: dict[str, bool]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if flags.get("includeId"):
-        out["@id"] = row.id
-    for name in names:
-        if name == DATE_FIELD:
-            out[name] = row.date.strftime(WIRE_FORMAT)
-        else:
-            out[name] = render_value(definition.fields[name], values.get(name),
-                                     flags.get("includeAttachments", False))
-    if flags.get("includeLastModificationDate"):
-        out["@lastModificationDate"] = row.modified_at.strftime(WIRE_FORMAT)
-    return out
+def wire_datetime(moment: datetime) -> str:
+    """``moment.strftime(WIRE_FORMAT)`` at a fifth of its cost: ``isoformat`` writes the
+    same for a naive datetime of a four-digit year (strftime does not pad earlier years)."""
+    if moment.tzinfo is None and moment.year >= 1000:
+        return moment.isoformat(" ", "seconds")
+    return moment.strftime(WIRE_FORMAT)
+
+
+def result_renderer(definition: SetDef, names: list[str], flags: dict[str, bool],
+                    ) -> Callable[[int, datetime, dict[str, Any], datetime], dict[str, Any]]:
+    """``render(id, date, values, modified_at)``, the wire form of a result: how to show
+    each requested field is decided once per request here, not once per value."""
+    attachments = flags.get("includeAttachments", False)
+    plan = [(name, None if name == DATE_FIELD else _converter(definition.fields[name],
+                                                              attachments))
+            for name in names]
+    include_id = flags.get("includeId", False)
+    include_modified = flags.get("includeLastModificationDate", False)
+
+    def render(id_: int, date: datetime, values: dict[str, Any],
+               modified_at: datetime) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if include_id:
+            out["@id"] = id_
+        for name, convert in plan:
+            if name == DATE_FIELD:
+                out[name] = wire_datetime(date)
+                continue
+            stored = values.get(name)
+            out[name] = stored if convert is None or stored is None else convert(stored)
+        if include_modified:
+            out["@lastModificationDate"] = wire_datetime(modified_at)
+        return out
+    return render
+
+
+def _converter(field: Field, attachments: bool) -> Callable[[Any], Any] | None:
+    """What ``render_value`` does to a stored value that is not None; None: nothing."""
+    if field.type in ("selection", "multiselection", "attachment"):
+        return lambda stored: render_value(field, stored, attachments)
+    return None
