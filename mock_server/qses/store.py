@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
-from .contact_dto import FIELDS, course_ids, email_key, mobile_key
+from .contact_dto import FIELDS, course_ids, dto_columns, email_key, mobile_key
 from .fields import Errors
+from .statements import kept
 from .tables import LOCK_MATCHING
 
 COLUMNS = [column for column, _kind, _length in FIELDS.values()]
@@ -84,11 +85,13 @@ def merge(connection: Connection, crm_number: int, values: dict[str, Any],
 
 def get(connection: Connection, crm_number: int) -> Any:
     contacts = tables()["contacts"]
-    return connection.execute(sa.select(contacts)
-                              .where(contacts.c.crm_number == crm_number)).first()
+    one = kept(contacts, "get", lambda: sa.select(*dto_columns(contacts))
+               .where(contacts.c.crm_number == sa.bindparam("number")))
+    return connection.execute(one, {"number": crm_number}).first()
 
 
 def exists(connection: Connection, crm_number: int, storage: Any = None) -> bool:
     contacts = tables(storage)["contacts"]
-    return connection.execute(sa.select(contacts.c.crm_number)
-                              .where(contacts.c.crm_number == crm_number)).first() is not None
+    found = kept(contacts, "exists", lambda: sa.select(contacts.c.crm_number)
+                 .where(contacts.c.crm_number == sa.bindparam("number")))
+    return connection.execute(found, {"number": crm_number}).first() is not None
