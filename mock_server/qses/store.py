@@ -31,8 +31,9 @@ def tables(storage: Any = None) -> Any:
 
 def serialise_writes(connection: Connection) -> None:
     locks = tables()["locks"]
-    bumped = connection.execute(locks.update().where(locks.c.name == LOCK_MATCHING)
-                                .values(version=locks.c.version + 1)).rowcount
+    bump = kept(locks, "bump", lambda: locks.update().where(locks.c.name == LOCK_MATCHING)
+                .values(version=locks.c.version + 1))
+    bumped = connection.execute(bump).rowcount
     if not bumped:
         connection.execute(locks.insert().values(name=LOCK_MATCHING, version=1))
 
@@ -60,8 +61,8 @@ def stored_row(values: dict[str, Any]) -> dict[str, Any]:
 
 def insert(connection: Connection, values: dict[str, Any], now: datetime) -> int:
     contacts = tables()["contacts"]
-    result = connection.execute(contacts.insert().values(
-        **stored_row(values), created_date=now, modified_date=now))
+    result = connection.execute(contacts.insert(), {
+        **stored_row(values), "created_date": now, "modified_date": now})
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
@@ -69,9 +70,8 @@ def replace(connection: Connection, crm_number: int, values: dict[str, Any],
             now: datetime, storage: Any = None) -> bool:
     """PUT: every field from ``values``, absent ones null (QS-11); False if no such contact."""
     contacts = tables(storage)["contacts"]
-    return bool(connection.execute(contacts.update()
-                                   .where(contacts.c.crm_number == crm_number)
-                                   .values(**stored_row(values), modified_date=now)).rowcount)
+    return bool(connection.execute(_update(contacts), {
+        **stored_row(values), "modified_date": now, "number": crm_number}).rowcount)
 
 
 def merge(connection: Connection, crm_number: int, values: dict[str, Any],
@@ -79,8 +79,14 @@ def merge(connection: Connection, crm_number: int, values: dict[str, Any],
     """Upsert/update of a matched contact: the fields given (not null) overwrite."""
     contacts = tables()["contacts"]
     given = {column: value for column, value in stored_row(values).items() if value is not None}
-    connection.execute(contacts.update().where(contacts.c.crm_number == crm_number)
-                       .values(**given, modified_date=now))
+    connection.execute(_update(contacts), {**given, "modified_date": now,
+                                           "number": crm_number})
+
+
+def _update(contacts: sa.Table) -> sa.Update:
+    """One contact's UPDATE; the columns set are the parameters' other keys."""
+    return kept(contacts, "update", lambda: contacts.update()
+                .where(contacts.c.crm_number == sa.bindparam("number")))
 
 
 def get(connection: Connection, crm_number: int) -> Any:
