@@ -21,6 +21,7 @@ from . import throttles
 from .blueprint import API_PREFIX, api, endpoint_label
 from .deviations import deviation_on
 from .errors import denied, throttled
+from .statements import kept
 
 TOKEN_KIND = "qses-access"
 OPEN_ENDPOINTS = ("POST token", "GET diagnostics/ping", "GET diagnostics/version")
@@ -66,24 +67,35 @@ def family_of(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
     return sa.literal("account-") + sa.cast(account_id, sa.String)
 
 
+def _token_query() -> sa.Select:
+    """The token, its account and whether the account holds the endpoint's grant; the
+    token's hash and the endpoint label bound. (The clock offset and the data
+    generation are already read before every request, by the core.)"""
+    core = current_core()
+    tokens, accounts, grants = core.tokens.table, core.storage["accounts"], core.storage["grants"]
+
+    def build() -> sa.Select:
+        granted = sa.exists().where(grants.c.account_id == accounts.c.id,
+                                    grants.c.endpoint == sa.bindparam("label"))
+        return (sa.select(accounts.c.id, accounts.c.username, tokens.c.expires_at,
+                          granted.label("granted"))
+                .select_from(tokens.join(accounts, tokens.c.family == family_of(accounts.c.id)))
+                .where(tokens.c.token_hash == sa.bindparam("token_hash"),
+                       tokens.c.kind == TOKEN_KIND, tokens.c.revoked_at.is_(None)))
+
+    return kept(accounts, "token", build)
+
+
 def authenticate(label: str) -> Caller:
     token = bearer_token()
     if token is None:
         raise denied()
     core = current_core()
-    tokens, accounts, grants = core.tokens.table, core.storage["accounts"], core.storage["grants"]
-    granted = sa.exists().where(grants.c.account_id == accounts.c.id, grants.c.endpoint == label)
-    query = (sa.select(accounts.c.id, accounts.c.username, tokens.c.expires_at,
-                       granted.label("granted"),
-                       core.pages.generation_column().label("generation"))
-             .select_from(tokens.join(accounts, tokens.c.family == family_of(accounts.c.id)))
-             .where(tokens.c.token_hash == hash_secret(token), tokens.c.kind == TOKEN_KIND,
-                    tokens.c.revoked_at.is_(None)))
     with core.storage.connect() as connection:
-        row = connection.execute(query).first()
+        row = connection.execute(_token_query(), {"token_hash": hash_secret(token),
+                                                  "label": label}).first()
     if row is None:
         raise denied()
-    core.pages.remember(row.generation)  # lists may be served from the page cache
     if row.expires_at <= core.clock.naive_now() and not deviation_on("QS-05"):
         raise denied()
     if not row.granted and not deviation_on("QS-07"):

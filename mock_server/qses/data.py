@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import Core
 from ..core.hashing import hash_password
-from ..core.timefmt import iso_ms, parse_iso, to_naive_utc
+from ..core.timefmt import parse_iso, to_naive_utc
 from . import contact_dto, store, throttles
 from .access import OPEN_ENDPOINTS
 from .admin import endpoints
@@ -196,12 +196,11 @@ def export_data(core: Core, connection: Connection) -> dict[str, Any]:
         "courses": [{field: getattr(row, column) for field, column in COURSE_FIELDS.items()}
                     for row in connection.execute(sa.select(courses).order_by(courses.c.id))],
         "contacts": [_exported_contact(row) for row in connection.execute(
-            sa.select(contacts).order_by(contacts.c.crm_number))],
+            sa.select(*contact_dto.dto_columns(contacts)).order_by(contacts.c.crm_number))],
     }
 
 
 def _exported_contact(row: Any) -> dict[str, Any]:
     dto = contact_dto.dto(row)
     dto["DateOfBirth"] = dto["DateOfBirth"][:10] if dto["DateOfBirth"] else None
-    dto["CreatedDate"], dto["ModifiedDate"] = iso_ms(row.created_date), iso_ms(row.modified_date)
     return dto

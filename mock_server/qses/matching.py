@@ -34,7 +34,9 @@ from rapidfuzz import fuzz, utils
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
+from . import store
 from .contact_dto import email_key, mobile_key
+from .statements import kept
 
 WEIGHTS = {"student_institution_id": 82, "email": 60, "mobile": 25, "date_of_birth": 22,
            "country_of_citizenship": 5}
@@ -55,50 +57,59 @@ class Match:
     similarity: float
 
 
-def name_similarity(values: dict[str, Any], row: Any) -> float:
-    incoming = f"{values.get('name') or ''} {values.get('surname') or ''}"
+def name_similarity(incoming: str, row: Any) -> float:
+    """``incoming``: "Name Surname" of the incoming contact, already processed."""
     names = [f"{row.name or ''} {row.surname or ''}"]
     if row.alias:
         names.append(f"{row.alias} {row.surname or ''}")
-    best = max(fuzz.token_sort_ratio(incoming, name, processor=utils.default_process)
+    best = max(fuzz.token_sort_ratio(incoming, utils.default_process(name), processor=None)
                for name in names)
     return round(best / 100.0, 4)
 
 
-def score(values: dict[str, Any], row: Any) -> int:
-    agreed = {
-        "student_institution_id": values.get("student_institution_id") is not None
-        and values["student_institution_id"] == row.student_institution_id,
-        "email": email_key(values.get("email_address")) is not None
-        and email_key(values.get("email_address")) == row.email_key,
-        "mobile": mobile_key(values.get("mobile")) is not None
-        and mobile_key(values.get("mobile")) == row.mobile_key,
-        "date_of_birth": values.get("date_of_birth") is not None
-        and _same_date(values["date_of_birth"], row.date_of_birth),
-        "country_of_citizenship": values.get("country_of_citizenship") is not None
-        and values["country_of_citizenship"] == row.country_of_citizenship,
-    }
-    return sum(WEIGHTS[name] for name, ok in agreed.items() if ok)
+def evidence(values: dict[str, Any]) -> list[tuple[str, Any, int]]:
+    """(candidate column, value it must have, weight) of each field the incoming contact
+    gives; computed once, then compared with every candidate."""
+    given = [("student_institution_id", values.get("student_institution_id"),
+              WEIGHTS["student_institution_id"]),
+             ("email_key", email_key(values.get("email_address")), WEIGHTS["email"]),
+             ("mobile_key", mobile_key(values.get("mobile")), WEIGHTS["mobile"]),
+             ("date_of_birth", values.get("date_of_birth"), WEIGHTS["date_of_birth"]),
+             ("country_of_citizenship", values.get("country_of_citizenship"),
+              WEIGHTS["country_of_citizenship"])]
+    return [(column, str(value)[:10] if column == "date_of_birth" else value, weight)
+            for column, value, weight in given if value is not None]
 
 
-def _same_date(left: Any, right: Any) -> bool:
-    return right is not None and str(left)[:10] == str(right)[:10]
+def score(wanted: list[tuple[str, Any, int]], row: Any) -> int:
+    total = 0
+    for column, value, weight in wanted:
+        found = getattr(row, column)
+        if column == "date_of_birth":
+            found = None if found is None else str(found)[:10]
+        if found is not None and found == value:
+            total += weight
+    return total
 
 
 def candidates(connection: Connection, values: dict[str, Any]) -> list[Any]:
     contacts = current_core().storage["contacts"]
-    conditions = []
-    if values.get("student_institution_id"):
-        conditions.append(contacts.c.student_institution_id == values["student_institution_id"])
-    if email_key(values.get("email_address")):
-        conditions.append(contacts.c.email_key == email_key(values["email_address"]))
-    if mobile_key(values.get("mobile")):
-        conditions.append(contacts.c.mobile_key == mobile_key(values["mobile"]))
-    if not conditions:
+    given = {"institution": values.get("student_institution_id") or None,
+             "email": email_key(values.get("email_address")) or None,
+             "mobile": mobile_key(values.get("mobile")) or None}
+    given = {name: value for name, value in given.items() if value is not None}
+    if not given:
         return []
-    query = (sa.select(contacts).where(sa.or_(*conditions))
-             .order_by(contacts.c.crm_number).limit(MAX_CANDIDATES))
-    return list(connection.execute(query).all())
+    return list(connection.execute(_candidates(contacts, tuple(given)), given).all())
+
+
+def _candidates(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    """Contacts sharing any of ``names`` (institution id, e-mail key, mobile key)."""
+    column = {"institution": contacts.c.student_institution_id,
+              "email": contacts.c.email_key, "mobile": contacts.c.mobile_key}
+    return kept(contacts, ("candidates", names), lambda: (
+        sa.select(contacts).where(sa.or_(*(column[n] == sa.bindparam(n) for n in names)))
+        .order_by(contacts.c.crm_number).limit(MAX_CANDIDATES)))
 
 
 def best_match(connection: Connection, values: dict[str, Any], settings: Settings
@@ -109,7 +120,9 @@ def best_match(connection: Connection, values: dict[str, Any], settings: Setting
         return identified
     if not settings.enabled:
         return None
-    found = [Match(row.crm_number, score(values, row), name_similarity(values, row))
+    wanted = evidence(values)
+    incoming = utils.default_process(f"{values.get('name') or ''} {values.get('surname') or ''}")
+    found = [Match(row.crm_number, score(wanted, row), name_similarity(incoming, row))
              for row in candidates(connection, values)]
     confirmed = [m for m in found if m.score >= settings.min_score
                  and m.similarity >= settings.min_similarity]
@@ -121,7 +134,4 @@ def best_match(connection: Connection, values: dict[str, Any], settings: Setting
 def _by_crm_number(connection: Connection, crm_number: Any) -> Match | None:
     if not isinstance(crm_number, int) or not 0 < crm_number <= 2147483647:
         return None
-    contacts = current_core().storage["contacts"]
-    found = connection.execute(sa.select(contacts.c.crm_number)
-                               .where(contacts.c.crm_number == crm_number)).scalar()
-    return None if found is None else Match(int(found), 100, 1.0)
+    return Match(crm_number, 100, 1.0) if store.exists(connection, crm_number) else None

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
-from .contact_dto import FIELDS, course_ids, email_key, mobile_key
+from .contact_dto import FIELDS, course_ids, dto_columns, email_key, mobile_key
 from .fields import Errors
+from .statements import kept
 from .tables import LOCK_MATCHING
 
 COLUMNS = [column for column, _kind, _length in FIELDS.values()]
@@ -30,8 +31,9 @@ def tables(storage: Any = None) -> Any:
 
 def serialise_writes(connection: Connection) -> None:
     locks = tables()["locks"]
-    bumped = connection.execute(locks.update().where(locks.c.name == LOCK_MATCHING)
-                                .values(version=locks.c.version + 1)).rowcount
+    bump = kept(locks, "bump", lambda: locks.update().where(locks.c.name == LOCK_MATCHING)
+                .values(version=locks.c.version + 1))
+    bumped = connection.execute(bump).rowcount
     if not bumped:
         connection.execute(locks.insert().values(name=LOCK_MATCHING, version=1))
 
@@ -59,8 +61,8 @@ def stored_row(values: dict[str, Any]) -> dict[str, Any]:
 
 def insert(connection: Connection, values: dict[str, Any], now: datetime) -> int:
     contacts = tables()["contacts"]
-    result = connection.execute(contacts.insert().values(
-        **stored_row(values), created_date=now, modified_date=now))
+    result = connection.execute(contacts.insert(), {
+        **stored_row(values), "created_date": now, "modified_date": now})
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
@@ -68,9 +70,8 @@ def replace(connection: Connection, crm_number: int, values: dict[str, Any],
             now: datetime, storage: Any = None) -> bool:
     """PUT: every field from ``values``, absent ones null (QS-11); False if no such contact."""
     contacts = tables(storage)["contacts"]
-    return bool(connection.execute(contacts.update()
-                                   .where(contacts.c.crm_number == crm_number)
-                                   .values(**stored_row(values), modified_date=now)).rowcount)
+    return bool(connection.execute(_update(contacts), {
+        **stored_row(values), "modified_date": now, "number": crm_number}).rowcount)
 
 
 def merge(connection: Connection, crm_number: int, values: dict[str, Any],
@@ -78,17 +79,25 @@ def merge(connection: Connection, crm_number: int, values: dict[str, Any],
     """Upsert/update of a matched contact: the fields given (not null) overwrite."""
     contacts = tables()["contacts"]
     given = {column: value for column, value in stored_row(values).items() if value is not None}
-    connection.execute(contacts.update().where(contacts.c.crm_number == crm_number)
-                       .values(**given, modified_date=now))
+    connection.execute(_update(contacts), {**given, "modified_date": now,
+                                           "number": crm_number})
+
+
+def _update(contacts: sa.Table) -> sa.Update:
+    """One contact's UPDATE; the columns set are the parameters' other keys."""
+    return kept(contacts, "update", lambda: contacts.update()
+                .where(contacts.c.crm_number == sa.bindparam("number")))
 
 
 def get(connection: Connection, crm_number: int) -> Any:
     contacts = tables()["contacts"]
-    return connection.execute(sa.select(contacts)
-                              .where(contacts.c.crm_number == crm_number)).first()
+    one = kept(contacts, "get", lambda: sa.select(*dto_columns(contacts))
+               .where(contacts.c.crm_number == sa.bindparam("number")))
+    return connection.execute(one, {"number": crm_number}).first()
 
 
 def exists(connection: Connection, crm_number: int, storage: Any = None) -> bool:
     contacts = tables(storage)["contacts"]
-    return connection.execute(sa.select(contacts.c.crm_number)
-                              .where(contacts.c.crm_number == crm_number)).first() is not None
+    found = kept(contacts, "exists", lambda: sa.select(contacts.c.crm_number)
+                 .where(contacts.c.crm_number == sa.bindparam("number")))
+    return connection.execute(found, {"number": crm_number}).first() is not None

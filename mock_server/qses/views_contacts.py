@@ -17,7 +17,8 @@ from .contact_dto import email_key, mobile_key
 from .deviations import deviation_on
 from .errors import invalid, not_found
 from .fields import Errors, read_body
-from .listing import page
+from .listing import Search, page
+from .statements import kept
 
 #: query parameter -> how it filters (documented in the spec)
 SEARCH = ("emailAddress", "name", "surname", "mobile", "studentInstitutionId",
@@ -27,27 +28,54 @@ SEARCH = ("emailAddress", "name", "surname", "mobile", "studentInstitutionId",
 @route("GET", "contacts")
 @cached
 def search_contacts() -> Response:
-    contacts = current_core().storage["contacts"]
-    query = sa.select(contacts).order_by(contacts.c.crm_number)
+    given: dict[str, Any] = {}
     for name in SEARCH:
         value = query_value(name)
         if value is not None and value.strip():
-            query = query.where(_filter(contacts, name, value.strip()))
+            given[name] = _bound(name, value.strip())
+    search = _search(current_core().storage["contacts"], tuple(given))
     with current_core().storage.connect() as connection:
-        return page(connection, query, contact_dto.dto)
+        return page(connection, search, contact_dto.dto, params=given)
 
 
-def _filter(contacts: sa.Table, name: str, value: str) -> sa.ColumnElement[bool]:
+def _search(contacts: sa.Table, names: tuple[str, ...]) -> Search:
+    """The search by the query parameters ``names`` (at most 64 sets), every value a
+    bound parameter named after its query parameter."""
+
+    def build() -> Search:
+        query = sa.select(*contact_dto.dto_columns(contacts)).order_by(contacts.c.crm_number)
+        for name in names:
+            query = query.where(_condition(contacts, name))
+        return Search.of(query)
+
+    return kept(contacts, ("search", names), build)
+
+
+def _condition(contacts: sa.Table, name: str) -> sa.ColumnElement[bool]:
+    value = sa.bindparam(name)
     if name == "emailAddress":
-        return contacts.c.email_key == email_key(value)
+        return contacts.c.email_key == value
     if name == "mobile":
-        return contacts.c.mobile_key == (mobile_key(value) or value)
+        return contacts.c.mobile_key == value
     if name == "studentInstitutionId":
         return contacts.c.student_institution_id == value
     if name == "countryOfCitizenship":
-        return contacts.c.country_of_citizenship == value.upper()
+        return contacts.c.country_of_citizenship == value
     column = contacts.c.name if name == "name" else contacts.c.surname
-    return sa.func.lower(column) == value.lower()
+    return sa.func.lower(column) == value
+
+
+def _bound(name: str, value: str) -> str | None:
+    """The value :func:`_condition`'s parameter takes for a query parameter's text."""
+    if name == "emailAddress":
+        return email_key(value)
+    if name == "mobile":
+        return mobile_key(value) or value
+    if name == "countryOfCitizenship":
+        return value.upper()
+    if name in ("name", "surname"):
+        return value.lower()
+    return value
 
 
 @route("GET", "contacts/{id}")
@@ -117,7 +145,7 @@ def contact_addresses(raw_id: str) -> Response:
     query = (sa.select(addresses).where(addresses.c.crm_number == crm_number)
              .order_by(addresses.c.id))
     with current_core().storage.connect() as connection:
-        return page(connection, query, _address)
+        return page(connection, Search.of(query), _address)
 
 
 def _address(row: Any) -> dict[str, Any]:
@@ -135,7 +163,7 @@ def phone_communications(raw_id: str) -> Response:
     query = (sa.select(calls).where(calls.c.crm_number == crm_number)
              .order_by(calls.c.date_created.desc(), calls.c.id.desc()))
     with current_core().storage.connect() as connection:
-        return page(connection, query, _call, default_limit=50, max_limit=250)
+        return page(connection, Search.of(query), _call, default_limit=50, max_limit=250)
 
 
 def _call(row: Any) -> dict[str, Any]:

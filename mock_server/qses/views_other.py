@@ -14,7 +14,7 @@ from .blueprint import bare, bool_param, cached, int_param, parse_id, query_valu
 from .deviations import deviation_on
 from .errors import invalid, not_found
 from .fields import Errors, by_name, convert, read_body
-from .listing import page
+from .listing import Search, page
 
 #: OtherCommunication input: field -> (column, kind, required)
 OTHER_FIELDS = {
@@ -47,7 +47,7 @@ def list_other_communications() -> Response:
     if type_id is not None:
         query = query.where(other.c.communication_type_id == type_id)
     with current_core().storage.connect() as connection:
-        return page(connection, query, _other)
+        return page(connection, Search.of(query), _other)
 
 
 def _find_other(raw_id: str) -> Any:
@@ -189,7 +189,7 @@ def list_courses() -> Response:
     if inactive is not None:
         query = query.where(courses.c.inactive == inactive)
     with current_core().storage.connect() as connection:
-        return page(connection, query, _course)
+        return page(connection, Search.of(query), _course)
 
 
 def _snake(name: str) -> str:
