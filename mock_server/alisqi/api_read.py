@@ -13,7 +13,7 @@ from flask import Response, request
 from ..core import current_core
 from ..core.storage import utc_datetime
 from .access import caller
-from .blueprint import api, ok, rows_of, the_set
+from .blueprint import api, first_matching, ok, rows_of, the_set
 from .deviations import deviation_on
 from .model import DATE_FIELD, SetDef, load_set
 from .query import field_list, flag, integer, ordering, param, parse_filter, sort_key
@@ -133,12 +133,14 @@ def _page(definition: SetDef) -> str:
     flags = {name: flag(name) for name in FLAGS}
     if by == DATE_FIELD and test is None:
         page = rows_of(definition, oldest_first=not descending, limit=limit, offset=offset)
+    elif by == DATE_FIELD and test is not None:
+        page = first_matching(definition, test, offset + limit,
+                              oldest_first=not descending)[offset:]
     else:
-        rows = rows_of(definition, oldest_first=by == DATE_FIELD and not descending)
+        rows = rows_of(definition)
         if test is not None:
             rows = [row for row in rows if test(row[2], row[1])]
-        if by != DATE_FIELD:
-            rows.sort(key=ordering(definition, by), reverse=descending)
+        rows.sort(key=ordering(definition, by), reverse=descending)
         page = rows[offset:offset + limit]
     shift = timedelta(hours=1) if deviation_on("AS-11") else None
     render = result_renderer(definition, names, flags)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import Response
 
 from ..core import ApiError, current_core
-from .blueprint import api, json_param, ok, required, rows_of, the_set
+from .blueprint import api, first_matching, json_param, ok, required, rows_of, the_set
 from .deviations import deviation_on
 from .model import SetDef
 from .query import integer, invalid, param, parse_filter
@@ -128,7 +128,7 @@ def selected_rows(definition: SetDef, default_limit: int) -> list[tuple[Any, ...
     limit = integer("limit", default_limit, 100_000, minimum=1)
     if test is None:
         return rows_of(definition, limit=limit)
-    return [row for row in rows_of(definition) if test(row[2], row[1])][:limit]
+    return first_matching(definition, test, limit)
 
 
 def numeric(value: Any) -> float | None:

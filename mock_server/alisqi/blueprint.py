@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -16,6 +17,8 @@ from .query import invalid, param
 from .statements import statements
 
 api = Blueprint("alisqi_api", __name__, url_prefix="/api")
+#: results read per fetch while looking for the first ones that pass a filter
+BATCH = 200
 
 
 def ok(body: Any, status: int = 200) -> Response:
@@ -77,11 +80,36 @@ def rows_of(definition: SetDef, *, oldest_first: bool = False, limit: int | None
         parameters = {"set_id": definition.id, "limit": limit, "offset": offset}
     with core.storage.connect() as connection:
         rows = connection.execute(query, parameters).all()  # one fetchall, not a fetchone per row
-    return [(r[0], r[1], _decoded(r[2]), r[3]) for r in rows]
+    return [(r[0], r[1], decoded(r[2]), r[3]) for r in rows]
+
+
+def first_matching(definition: SetDef, test: Callable[[dict[str, Any], Any], bool],
+                   count: int, *, oldest_first: bool = False,
+                   ) -> list[tuple[int, Any, dict[str, Any], Any]]:
+    """The first ``count`` results of the set, in ``rows_of``'s order, that pass ``test``
+    over ``(values, date)``: read a batch at a time and no further than the last one
+    needed (a filtered first page reads a part of the set, not all of it)."""
+    core = current_core()
+    built = statements(core)
+    query = built.oldest_results if oldest_first else built.newest_results
+    found: list[tuple[int, Any, dict[str, Any], Any]] = []
+    if count <= 0:
+        return found
+    with core.storage.connect() as connection:
+        result = connection.execute(query, {"set_id": definition.id})
+        for batch in result.partitions(BATCH):
+            for r in batch:
+                values = decoded(r[2])
+                if test(values, r[1]):
+                    found.append((r[0], r[1], values, r[3]))
+                    if len(found) == count:
+                        result.close()
+                        return found
+    return found
 
 
 @lru_cache(maxsize=4096)
-def _decoded(stored: str) -> dict[str, Any]:
+def decoded(stored: str) -> dict[str, Any]:
     """A result's stored values, decoded once per process for each distinct text (a list
     filtered or field-sorted request reads every result of its set). Shared between
     requests: read, never change."""

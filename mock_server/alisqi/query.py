@@ -155,6 +155,8 @@ def parse_filter(definition: SetDef, raw: str | None) -> Test | None:
             raise invalid(f"filter field '{str(name)[:60]}'. No such field in set.")
         conditions = [(op, _operand(definition, name, v)) for op, v in _conditions(spec, name)]
         tests.append(_field_test(definition, name, conditions))
+    if len(tests) == 1:
+        return tests[0]
     return lambda values, date: all(test(values, date) for test in tests)
 
 

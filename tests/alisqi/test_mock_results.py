@@ -126,6 +126,22 @@ def test_get_results_parameters(api: Api) -> None:
                                        "No such field in set."}
 
 
+def test_filtered_pages_are_slices_of_the_whole_filtered_list(api: Api) -> None:
+    """A filtered page stops reading once it has what it needs: every page, across the
+    reader's batches and in both date orders, is the same slice of the whole filtered list."""
+    line = json.dumps({"line_": [{"value": 2}]})
+    for sort in ("date:desc", "date:asc"):
+        whole = api.get("/api/getResults", query_string={
+            "setId": 1, "limit": 10_000, "filter": line, "sort": sort, "includeId": "true",
+        }).get_json()
+        assert len(whole) > 250  # more than one batch of the reader
+        for offset, limit in ((0, 1), (0, 100), (150, 100), (len(whole) - 3, 100)):
+            page = api.get("/api/getResults", query_string={
+                "setId": 1, "limit": limit, "offset": offset, "filter": line, "sort": sort,
+                "includeId": "true"}).get_json()
+            assert page == whole[offset:offset + limit]
+
+
 def test_etag_and_last_modified(api: Api) -> None:
     first = api.get("/api/getResults?setId=3&limit=5")
     etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
