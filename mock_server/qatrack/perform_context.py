@@ -3,6 +3,7 @@ day's test list with its sublists' tests, and each test's reference and toleranc
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
+from ..core.storage import Storage
 from . import evaluation as ev
 
 
@@ -74,19 +76,39 @@ def list_tests(connection: Connection, test_list_id: int) -> list[int]:
 
 
 def items(connection: Connection, unit_id: int, test_ids: list[int]) -> list[Item]:
-    storage = current_core().storage
-    tests, utis = storage["tests"], storage["unittestinfos"]
-    refs, tols = storage["references"], storage["tolerances"]
-    test_rows = {r.id: r for r in connection.execute(
-        sa.select(tests).where(tests.c.id.in_(test_ids)))}
+    statements = _item_statements(current_core().storage)
+    test_rows = {r.id: r for r in connection.execute(statements.tests, {"test_ids": test_ids})}
     uti_rows = {r.test_id: r for r in connection.execute(
-        sa.select(utis).where(utis.c.unit_id == unit_id, utis.c.test_id.in_(test_ids)))}
+        statements.utis, {"unit_id": unit_id, "test_ids": test_ids})}
     ref_ids = [u.reference_id for u in uti_rows.values() if u.reference_id]
     tol_ids = [u.tolerance_id for u in uti_rows.values() if u.tolerance_id]
-    ref_rows = {r.id: r for r in connection.execute(sa.select(refs).where(refs.c.id.in_(ref_ids)))}
-    tol_rows = {r.id: r for r in connection.execute(sa.select(tols).where(tols.c.id.in_(tol_ids)))}
+    ref_rows = {r.id: r for r in connection.execute(statements.refs, {"ids": ref_ids})}
+    tol_rows = {r.id: r for r in connection.execute(statements.tols, {"ids": tol_ids})}
     return [_item(test_rows[t], uti_rows.get(t), ref_rows, tol_rows)
             for t in test_ids if t in test_rows]
+
+
+@dataclass(frozen=True)
+class _ItemStatements:
+    tests: sa.Select
+    utis: sa.Select
+    refs: sa.Select
+    tols: sa.Select
+
+
+@functools.lru_cache(maxsize=16)
+def _item_statements(storage: Storage) -> _ItemStatements:
+    """The four reads of :func:`items`, built once per storage with expanding bound id
+    lists (every perform makes them; the compiled forms are reused)."""
+    tests, utis = storage["tests"], storage["unittestinfos"]
+    refs, tols = storage["references"], storage["tolerances"]
+    test_ids = sa.bindparam("test_ids", expanding=True)
+    return _ItemStatements(
+        tests=sa.select(tests).where(tests.c.id.in_(test_ids)),
+        utis=sa.select(utis).where(utis.c.unit_id == sa.bindparam("unit_id"),
+                                   utis.c.test_id.in_(test_ids)),
+        refs=sa.select(refs).where(refs.c.id.in_(sa.bindparam("ids", expanding=True))),
+        tols=sa.select(tols).where(tols.c.id.in_(sa.bindparam("ids", expanding=True))))
 
 
 def _item(test: Any, uti: Any, refs: dict[int, Any], tols: dict[int, Any]) -> Item:
