@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 
 from .timefmt import parse_iso, to_naive_utc
+from .writer_turns import writer_turns
 
 Seeder = Callable[[Connection, "Storage"], None]
 
@@ -73,6 +74,10 @@ class Storage:
         # (StaticPool); sqlite3 objects are not safe for concurrent use, so
         # threads take turns. A file or server database needs no such lock.
         self._turns: threading.RLock | None = threading.RLock() if is_memory_sqlite(url) else None
+        # A SQLite file's writers queue instead of polling SQLite's lock (writer_turns).
+        database = self.engine.url.database
+        self._writers = (writer_turns(database) if self.engine.dialect.name == "sqlite"
+                         and self._turns is None and database else None)
         self.metadata = sa.MetaData()
         self.tables: dict[str, sa.Table] = {}
         #: called inside every ``begin()`` transaction, e.g. to invalidate cached pages
@@ -102,10 +107,15 @@ class Storage:
     def _turn(self) -> AbstractContextManager[Any]:
         return self._turns if self._turns is not None else nullcontext()
 
+    def _write_turn(self) -> AbstractContextManager[Any]:
+        if self._writers is not None:
+            return self._writers.turn()
+        return self._turn()
+
     @contextmanager
     def begin(self) -> Iterator[Connection]:
         """A write transaction on the system's data; it tells ``on_write`` before committing."""
-        with self._turn(), self.engine.begin() as connection:
+        with self._write_turn(), self.engine.begin() as connection:
             yield connection
             if self.on_write is not None:
                 self.on_write(connection)
@@ -113,7 +123,7 @@ class Storage:
     @contextmanager
     def begin_bookkeeping(self) -> Iterator[Connection]:
         """A write transaction that changes no data a response shows (logs, counters, ...)."""
-        with self._turn(), self.engine.begin() as connection:
+        with self._write_turn(), self.engine.begin() as connection:
             yield connection
 
     @contextmanager
