@@ -3,6 +3,7 @@ instance per test, attachments, the comment, and the collection's schedule."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -45,10 +46,15 @@ class Plan:
 
 
 def default_status(connection: Connection) -> int:
-    table = current_core().storage["testinstancestatus"]
-    found = connection.execute(sa.select(table.c.id).where(table.c.is_default.is_(True))
-                               .order_by(table.c.id)).first()
+    found = connection.execute(
+        _default_status(current_core().storage["testinstancestatus"])).first()
     return found[0] if found else 1
+
+
+@functools.lru_cache(maxsize=16)
+def _default_status(table: sa.Table) -> sa.Select:
+    return (sa.select(table.c.id).where(table.c.is_default.is_(True)).order_by(table.c.id)
+            .limit(1))
 
 
 def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
@@ -73,8 +79,11 @@ def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
         connection.execute(table.update().where(table.c.id == tli_id).values(**values))
         fresh = False
     status_id = plan.status_id or default_status(connection)
-    saved = [_save_test(connection, plan, tli_id, order, one, status_id, now, fresh)
-             for order, one in enumerate(checked)]
+    if fresh:
+        saved = _insert_tests(connection, plan, tli_id, checked, status_id, now)
+    else:
+        saved = [_save_test(connection, plan, tli_id, order, one, status_id, now)
+                 for order, one in enumerate(checked)]
     for filename, content in plan.attachments:
         _attach(connection, plan.user_id, now, filename, content, tli_id=tli_id)
     if plan.comment:
@@ -84,18 +93,16 @@ def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
     return tli_id, saved
 
 
-def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
-               status_id: int, now: datetime, fresh: bool) -> Saved:
-    """One test's instance, inserted or updated. ``fresh``: the list instance was inserted
-    by this request, so none of its test instances or their attachments exist yet."""
-    storage, item = current_core().storage, one.item
+def _test_values(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
+                 status_id: int, now: datetime) -> tuple[ev.Outcome, dict[str, Any]]:
+    """One test's outcome and the columns of its test instance."""
+    item = one.item
     outcome = ev.evaluate(item.spec, one.raw, skipped=one.entry.skipped,
                           in_progress=plan.in_progress, reference=item.reference,
                           tolerance=item.tolerance)
     uti_id = item.uti_id or _make_uti(connection, plan.collection.row.unit_id, item.test_id)
-    table = storage["testinstances"]
     stored = outcome.stored
-    values = {
+    return outcome, {
         "value": stored.value, "string_value": stored.string_value,
         "date_value": stored.date_value, "datetime_value": stored.datetime_value,
         "skipped": one.entry.skipped, "comment": one.entry.comment,
@@ -105,20 +112,48 @@ def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one:
         "work_started": plan.work_started, "work_completed": plan.work_completed,
         "in_progress": plan.in_progress, "modified": now, "modified_by_id": plan.user_id,
     }
-    existing = None if fresh else connection.execute(sa.select(table.c.id).where(
-        table.c.test_list_instance_id == tli_id, table.c.unit_test_info_id == uti_id)).first()
+
+
+def _insert_tests(connection: Connection, plan: Plan, tli_id: int, checked: list[Checked],
+                  status_id: int, now: datetime) -> list[Saved]:
+    """The test instances of a list instance this request inserted: none exist yet, nor
+    their attachments, so they go in as one multi-row INSERT returning their ids in order."""
+    judged = [_test_values(connection, plan, tli_id, order, one, status_id, now)
+              for order, one in enumerate(checked)]
+    if not judged:
+        return []
+    rows = [{**values, "created": now, "created_by_id": plan.user_id} for _, values in judged]
+    ids = connection.execute(_inserted_ids(current_core().storage["testinstances"]),
+                             rows).scalars().all()
+    saved = []
+    for one, (outcome, _values), ti_id in zip(checked, judged, ids, strict=True):
+        new_upload = one.upload is not None and one.item.slug not in plan.keep_uploads
+        attachments = ((_attach(connection, plan.user_id, now, *one.upload, ti_id=ti_id),)
+                       if new_upload else ())
+        saved.append(Saved(one, ti_id, outcome, status_id, attachments))
+    return saved
+
+
+@functools.lru_cache(maxsize=16)
+def _inserted_ids(table: sa.Table) -> sa.Insert:
+    return table.insert().returning(table.c.id, sort_by_parameter_order=True)
+
+
+def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
+               status_id: int, now: datetime) -> Saved:
+    """One test's instance of an edited list instance, inserted or updated."""
+    outcome, values = _test_values(connection, plan, tli_id, order, one, status_id, now)
+    table = current_core().storage["testinstances"]
+    existing = connection.execute(sa.select(table.c.id).where(
+        table.c.test_list_instance_id == tli_id,
+        table.c.unit_test_info_id == values["unit_test_info_id"])).first()
     if existing is None:
         values.update(created=now, created_by_id=plan.user_id)
         ti_id = connection.execute(table.insert(), values).inserted_primary_key[0]
     else:
         ti_id = existing[0]
         connection.execute(table.update().where(table.c.id == ti_id).values(**values))
-    if fresh:
-        new_upload = one.upload is not None and one.item.slug not in plan.keep_uploads
-        attachments = ((_attach(connection, plan.user_id, now, *one.upload, ti_id=ti_id),)
-                       if new_upload else ())
-    else:
-        attachments = _test_attachments(connection, plan, one, ti_id, now)
+    attachments = _test_attachments(connection, plan, one, ti_id, now)
     return Saved(one, ti_id, outcome, status_id, attachments)
 
 
@@ -150,24 +185,41 @@ def _attach(connection: Connection, user_id: int, now: datetime, filename: str,
 def _comment(connection: Connection, user_id: int, tli_id: int, text: str,
              now: datetime) -> None:
     storage = current_core().storage
-    types, comments = storage["contenttypes"], storage["comments"]
-    kind = connection.execute(sa.select(types.c.id).where(
-        types.c.app_label == "qa", types.c.model == "testlistinstance")).scalar()
-    connection.execute(comments.insert().values(
-        content_type_id=kind, object_pk=str(tli_id), user_id=user_id, user_name="",
-        comment=text, submit_date=now, is_public=True, is_removed=False))
+    kind_of, insert = _comment_statements(storage["contenttypes"], storage["comments"])
+    kind = connection.execute(kind_of).scalar()
+    connection.execute(insert, {
+        "content_type_id": kind, "object_pk": str(tli_id), "user_id": user_id,
+        "user_name": "", "comment": text, "submit_date": now, "is_public": True,
+        "is_removed": False})
+
+
+@functools.lru_cache(maxsize=16)
+def _comment_statements(types: sa.Table, comments: sa.Table) -> tuple[sa.Select, sa.Insert]:
+    """The content type of a list instance, and the insert of a comment on one."""
+    kind_of = sa.select(types.c.id).where(types.c.app_label == "qa",
+                                          types.c.model == "testlistinstance")
+    return kind_of, comments.insert()
 
 
 def _schedule(connection: Connection, plan: Plan, tli_id: int) -> None:
     """The collection's last instance, next cycle day and due date move on."""
     storage = current_core().storage
-    utcs, frequencies = storage["unittestcollections"], storage["frequencies"]
+    interval_of, update = _schedule_statements(storage["unittestcollections"],
+                                               storage["frequencies"])
     row = plan.collection.row
-    values: dict[str, Any] = {"last_instance_id": tli_id}
+    values: dict[str, Any] = {"id_": row.id, "last_instance_id": tli_id}  # the columns set
     if plan.collection.is_cycle:
         values["next_day"] = (plan.day + 1) % len(plan.collection.cycle_lists)
-    interval = connection.execute(sa.select(frequencies.c.nominal_interval).where(
-        frequencies.c.id == row.frequency_id)).scalar() if row.frequency_id else None
+    interval = connection.execute(interval_of, {"id_": row.frequency_id}).scalar() \
+        if row.frequency_id else None
     if interval:
         values["due_date"] = plan.work_completed + timedelta(days=float(interval))
-    connection.execute(utcs.update().where(utcs.c.id == row.id).values(**values))
+    connection.execute(update, values)
+
+
+@functools.lru_cache(maxsize=16)
+def _schedule_statements(utcs: sa.Table, frequencies: sa.Table) -> tuple[sa.Select, sa.Update]:
+    interval_of = sa.select(frequencies.c.nominal_interval).where(
+        frequencies.c.id == sa.bindparam("id_"))
+    update = utcs.update().where(utcs.c.id == sa.bindparam("id_"))
+    return interval_of, update

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import itertools
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -231,3 +232,28 @@ def test_patch_keeps_omitted_fields_and_recomputes(app: Flask, post: Any, env: d
     taken = post(full(env)).get_json()["user_key"]
     assert errors(post({"user_key": taken}, "PATCH", created["url"])) == {
         "user_key": ["test list instance with this user key already exists."]}
+
+
+def test_performing_moves_the_collection_schedule(app: Flask, post: Any, env: dict) -> None:
+    """The collection's last instance, due date (work completed + the frequency's nominal
+    interval) and, for a cycle, next day move on; an in-progress list moves nothing."""
+    client = app.test_client()
+
+    def collection(path: str) -> Any:
+        return client.get(path, headers=env["headers"]).get_json()
+
+    interval = client.get(collection(env["test_list"])["frequency"],
+                          headers=env["headers"]).get_json()["nominal_interval"]
+    before = collection(env["test_list"])
+    post(full(env, in_progress=True))
+    assert collection(env["test_list"]) == before
+    done = post(full(env, work_completed="2024-03-01 12:00")).get_json()
+    after = collection(env["test_list"])
+    assert after["last_instance"] == done["url"]
+    assert after["due_date"].startswith(
+        str(datetime(2024, 3, 1, 12) + timedelta(days=float(interval)))[:10])
+    base = {"unit_test_collection": env["cycle"], "work_started": "06 Jul 2018 10:00",
+            "tests": {"number_1": {"value": 1}, "number_2": {"value": 2}}}
+    start = collection(env["cycle"])["next_day"]
+    post({**base, "day": start})
+    assert collection(env["cycle"])["next_day"] == (start + 1) % 2
