@@ -117,16 +117,17 @@ def _test_values(connection: Connection, plan: Plan, tli_id: int, order: int, on
 def _insert_tests(connection: Connection, plan: Plan, tli_id: int, checked: list[Checked],
                   status_id: int, now: datetime) -> list[Saved]:
     """The test instances of a list instance this request inserted: none exist yet, nor
-    their attachments, so they go in as one multi-row INSERT returning their ids in order."""
+    their attachments, so they go in as one multi-row INSERT returning their ids."""
     judged = [_test_values(connection, plan, tli_id, order, one, status_id, now)
               for order, one in enumerate(checked)]
     if not judged:
         return []
     rows = [{**values, "created": now, "created_by_id": plan.user_id} for _, values in judged]
-    ids = connection.execute(_inserted_ids(current_core().storage["testinstances"]),
-                             rows).scalars().all()
+    id_by_order = dict(connection.execute(
+        _inserted_ids(current_core().storage["testinstances"]), rows).tuples().all())
     saved = []
-    for one, (outcome, _values), ti_id in zip(checked, judged, ids, strict=True):
+    for order, (one, (outcome, _values)) in enumerate(zip(checked, judged, strict=True)):
+        ti_id = id_by_order[order]
         new_upload = one.upload is not None and one.item.slug not in plan.keep_uploads
         attachments = ((_attach(connection, plan.user_id, now, *one.upload, ti_id=ti_id),)
                        if new_upload else ())
@@ -136,7 +137,9 @@ def _insert_tests(connection: Connection, plan: Plan, tli_id: int, checked: list
 
 @functools.lru_cache(maxsize=16)
 def _inserted_ids(table: sa.Table) -> sa.Insert:
-    return table.insert().returning(table.c.id, sort_by_parameter_order=True)
+    """Rows come back in no promised order; each row's ``order`` (unique within its list
+    instance) says which it is, so SQLAlchemy can send them as one multi-row INSERT."""
+    return table.insert().returning(table.c.order, table.c.id)
 
 
 def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
