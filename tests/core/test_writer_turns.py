@@ -8,9 +8,6 @@ import os
 import threading
 from pathlib import Path
 
-import sqlalchemy as sa
-
-from apidouble.mock_server.core.storage import Storage
 from apidouble.mock_server.core.writer_turns import writer_turns
 
 
@@ -66,36 +63,3 @@ def test_threads_wait_for_the_writer_ahead(tmp_path: Path) -> None:
     for thread in threads:
         thread.join()
     assert most == 1
-
-
-def test_read_then_write_transactions_of_a_file_database_lose_nothing(tmp_path: Path) -> None:
-    """pysqlite opens the transaction at the first write, so without turns two of these
-    read the same count and one increment is lost."""
-    workers = 4
-    url = f"sqlite:///{tmp_path / 'data.db'}"
-    storage = Storage(url, "t")
-    counter = storage.table("counter", sa.Column("id", sa.Integer, primary_key=True),
-                            sa.Column("n", sa.Integer, nullable=False))
-    storage.create_all()
-    with storage.begin() as connection:
-        connection.execute(counter.insert(), [{"id": 1, "n": 0}])
-    errors: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            for _ in range(50):
-                with storage.begin() as connection:  # read, then write: a check-then-act
-                    n = connection.execute(sa.select(counter.c.n)).scalar_one()
-                    connection.execute(counter.update().values(n=n + 1))
-        except BaseException as error:  # noqa: BLE001 - collected for the assertion
-            errors.append(error)
-
-    threads = [threading.Thread(target=work) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    with storage.connect() as connection:
-        assert connection.execute(sa.select(counter.c.n)).scalar_one() == workers * 50
-    assert Path(str(tmp_path / "data.db") + ".writers").exists()
