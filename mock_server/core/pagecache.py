@@ -32,6 +32,9 @@ class PageCache:
         self._lock = Lock()
         #: True while answers may differ from the data alone (a deviation is on): no caching
         self.bypass: Callable[[], bool] = lambda: False
+        # every write transaction stamps a generation: build that statement once
+        self._stamp = (state_table.update().where(state_table.c.key == GENERATION_KEY)
+                       .values(value=sa.bindparam("stamp")))
 
     # --- the generation ----------------------------------------------------------------
     def generation_column(self) -> sa.ScalarSelect:
@@ -46,9 +49,7 @@ class PageCache:
     def bump(self, connection: Connection) -> None:
         """Stamp a new generation inside a write transaction (called by Storage.begin)."""
         stamp = uuid.uuid4().hex
-        updated = connection.execute(
-            self.table.update().where(self.table.c.key == GENERATION_KEY).values(value=stamp)
-        ).rowcount
+        updated = connection.execute(self._stamp, {"stamp": stamp}).rowcount
         if not updated:
             connection.execute(self.table.insert().values(key=GENERATION_KEY, value=stamp))
 

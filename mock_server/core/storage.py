@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex
 
 from .timefmt import parse_iso, to_naive_utc
 from .writer_turns import writer_turns
@@ -97,8 +98,13 @@ class Storage:
         return self.tables[name]
 
     def create_all(self) -> None:
-        with self._turn():
-            self.metadata.create_all(self.engine)
+        """Create the missing tables, and the indexes a newer version added to existing
+        ones (``create_all`` leaves an existing table's indexes alone)."""
+        with self._turn(), self.engine.begin() as connection:
+            self.metadata.create_all(connection)
+            for table in self.metadata.sorted_tables:
+                for index in table.indexes:
+                    connection.execute(CreateIndex(index, if_not_exists=True))
 
     def drop_all(self) -> None:
         with self._turn():
