@@ -161,7 +161,7 @@ def _make_core(profile: Any, config: Config) -> Core:
         if config.redis_url
         else SqlWindowStore(storage)
     )
-    pages = PageCache(state.table, enabled=config.page_cache)
+    pages = PageCache(storage, state.table, enabled=config.page_cache)
     storage.on_write = pages.bump
     standin = StandInStore(storage)
     pages.bypass = lambda: bool(standin.snapshot().deviations)

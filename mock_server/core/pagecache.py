@@ -3,7 +3,7 @@
 Every write transaction (``Storage.begin``) stamps a new *data generation* in
 the shared state table; a cached body is served only while the generation it
 was built under is still current. The generation is read once per request
-(systems fetch it with their authentication query), so every worker sees a
+(``Core.read_shared_state``, with the clock offset), so every worker sees a
 write at once and a cache hit costs no query of its own. Only endpoints that
 opt in are cached, and only those whose answer depends on the data and the
 request alone (not on the clock).
@@ -20,11 +20,15 @@ import sqlalchemy as sa
 from flask import g, has_request_context
 from sqlalchemy.engine import Connection
 
+from .storage import Storage
+
 GENERATION_KEY = "data_generation"
 
 
 class PageCache:
-    def __init__(self, state_table: sa.Table, size: int = 256, enabled: bool = True) -> None:
+    def __init__(self, storage: Storage, state_table: sa.Table, size: int = 256,
+                 enabled: bool = True) -> None:
+        self.storage = storage
         self.table = state_table
         self.size = size
         self.enabled = enabled
@@ -32,9 +36,6 @@ class PageCache:
         self._lock = Lock()
         #: True while answers may differ from the data alone (a deviation is on): no caching
         self.bypass: Callable[[], bool] = lambda: False
-        # every write transaction stamps a generation: build that statement once
-        self._stamp = (state_table.update().where(state_table.c.key == GENERATION_KEY)
-                       .values(value=sa.bindparam("stamp")))
 
     # --- the generation ----------------------------------------------------------------
     def generation_column(self) -> sa.ScalarSelect:
@@ -49,7 +50,8 @@ class PageCache:
     def bump(self, connection: Connection) -> None:
         """Stamp a new generation inside a write transaction (called by Storage.begin)."""
         stamp = uuid.uuid4().hex
-        updated = connection.execute(self._stamp, {"stamp": stamp}).rowcount
+        # every write transaction of every system runs this, inside the writer's turn
+        updated = self.storage.driver(_stamp, self.table).run(connection, {"stamp": stamp})
         if not updated:
             connection.execute(self.table.insert().values(key=GENERATION_KEY, value=stamp))
 
@@ -75,3 +77,8 @@ class PageCache:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+
+
+def _stamp(state_table: sa.Table) -> sa.Update:
+    return (state_table.update().where(state_table.c.key == GENERATION_KEY)
+            .values(value=sa.bindparam("stamp")))

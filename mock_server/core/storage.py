@@ -10,7 +10,7 @@ system's name as a prefix so several systems can share one database.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
 from typing import Any
@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex
 
+from .driver_sql import DriverStatement
 from .timefmt import parse_iso, to_naive_utc
 from .writer_turns import writer_turns
 
@@ -83,6 +84,7 @@ class Storage:
         self.tables: dict[str, sa.Table] = {}
         #: called inside every ``begin()`` transaction, e.g. to invalidate cached pages
         self.on_write: Callable[[Connection], None] | None = None
+        self._driver_statements: dict[Hashable, DriverStatement] = {}
 
     def table(self, name: str, *columns: Any, **kwargs: Any) -> sa.Table:
         """Declare a table; its SQL name is ``<system>_<name>``."""
@@ -153,6 +155,20 @@ class Storage:
             finally:
                 raw.close()  # back to the pool, rolled back like ``connect``'s
         return None if row is None else tuple(row)
+
+    def driver(self, build: Callable[..., Any], *args: Hashable,
+               column_keys: Sequence[str] | None = None) -> DriverStatement:
+        """``build(*args)``'s statement compiled once for this database, to run on the driver
+        (:mod:`.driver_sql`). ``build`` is kept by its code and ``args``, so it must not close
+        over anything that changes (a closure is refused): what differs goes in ``args``."""
+        if getattr(build, "__closure__", None):
+            raise ValueError(f"{build.__qualname__} closes over variables: pass them as args")
+        key = (build.__code__, args, tuple(column_keys or ()))
+        found = self._driver_statements.get(key)
+        if found is None:
+            found = DriverStatement(build(*args), self.engine.dialect, column_keys)
+            self._driver_statements[key] = found
+        return found
 
     def load_rows(self, connection: Connection, data: Mapping[str, Sequence[dict]]) -> None:
         """Insert fixture rows (JSON-shaped) table by table, converting dates."""

@@ -44,16 +44,6 @@ class TokenStore:
             sa.Column("consumed_at", sa.DateTime, nullable=True),
             sa.Column("revoked_at", sa.DateTime, nullable=True),
         )
-        # Every authenticated request looks a token up: build (and cache-key) that
-        # statement once, with its values as bound parameters.
-        c = self.table.c
-        self._lookup = sa.select(self.table).where(
-            c.token_hash == sa.bindparam("token_hash"),
-            c.kind == sa.bindparam("kind"),
-            c.consumed_at.is_(None),
-            c.revoked_at.is_(None),
-            sa.or_(c.expires_at.is_(None), c.expires_at > sa.bindparam("now")),
-        )
 
     def issue(
         self,
@@ -83,10 +73,11 @@ class TokenStore:
     def lookup(self, raw: str, kind: str) -> TokenRecord | None:
         """The live token (not expired, used or revoked), or None."""
         now = self.clock.naive_now()
+        # every authenticated request looks its token up: on the driver (.driver_sql)
+        lookup = self.storage.driver(_live_by_hash, self.table)
         with self.storage.connect() as connection:
-            row = connection.execute(
-                self._lookup, {"token_hash": hash_secret(raw), "kind": kind, "now": now}
-            ).first()
+            row = lookup.first(connection, {"token_hash": hash_secret(raw), "kind": kind,
+                                            "now": now})
         return _record(row) if row else None
 
     def consume(self, raw: str, kind: str) -> TokenRecord | None:
@@ -159,6 +150,17 @@ class TokenStore:
             c.revoked_at.is_(None),
             sa.or_(c.expires_at.is_(None), c.expires_at > now),
         )
+
+
+def _live_by_hash(table: sa.Table) -> sa.Select:
+    c = table.c
+    return sa.select(table).where(
+        c.token_hash == sa.bindparam("token_hash"),
+        c.kind == sa.bindparam("kind"),
+        c.consumed_at.is_(None),
+        c.revoked_at.is_(None),
+        sa.or_(c.expires_at.is_(None), c.expires_at > sa.bindparam("now")),
+    )
 
 
 def _record(row: Any) -> TokenRecord:

@@ -1,0 +1,153 @@
+"""Hot statements compiled once and run on the database driver's own cursor.
+
+A request runs the same few statements again and again, differing only in the
+values of their parameters. For each ``connection.execute`` SQLAlchemy looks up
+the compiled form, builds an execution context and wraps the cursor in a result
+(some 40 us a statement on SQLite: more than SQLite's own work for a lookup by
+key). A :class:`DriverStatement` compiles a statement with ``sa.bindparam``
+placeholders once, for the app's dialect, and each call runs that SQL on the
+cursor of the connection's DBAPI connection (inside its transaction, so writes
+and reads see each other as with ``execute``), converting values both ways as
+SQLAlchemy would (SQLite's datetimes as text, booleans as integers).
+
+Only what compiles to one fixed SQL string qualifies: no expanding ``IN``
+lists, and no columns whose value SQLAlchemy computes in Python at insert or
+update time (both are refused when the statement is built, never at run time).
+:meth:`.storage.Storage.driver` keeps one per statement builder.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+
+class DriverStatement:
+    """One statement compiled for a dialect: run with a value for each of its bound names."""
+
+    def __init__(self, statement: sa.Executable, dialect: sa.Dialect,
+                 column_keys: Sequence[str] | None = None) -> None:
+        compiled = statement.compile(dialect=dialect,  # type: ignore[attr-defined]
+                                     column_keys=list(column_keys) if column_keys else None)
+        if "POSTCOMPILE" in compiled.string:
+            raise ValueError("an expanding IN list compiles per call: use connection.execute")
+        if getattr(compiled, "insert_prefetch", None) or getattr(compiled, "update_prefetch",
+                                                                 None):
+            raise ValueError("a column default is computed in Python: pass its value, or use "
+                             "connection.execute")
+        self.sql: str = compiled.string
+        self._dialect = dialect
+        self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
+        #: bound name -> the dialect's conversion of a value (e.g. SQLite's datetime text)
+        self._bind = dict(compiled._bind_processors)
+        #: values the statement carries itself (SQLite's ``OFFSET`` beside a bound ``LIMIT``)
+        self._defaults = {name: value for name, value in
+                          compiled.construct_params(_check=False).items() if value is not None}
+        #: positional drivers (SQLite) take the values in this order; others take a mapping
+        self._order = compiled.positiontup if compiled.positional else None
+        columns = list(getattr(statement, "selected_columns", ()) or
+                       getattr(statement, "_returning", ()) or ())
+        self._results = [column.type._cached_result_processor(dialect, None)
+                         for column in columns]
+        names = [getattr(column, "key", None) or f"column_{i}"
+                 for i, column in enumerate(columns)]
+        self.Record = _record_type(names)
+
+    # --- running ---------------------------------------------------------------------------
+    def rows(self, connection: Connection, values: Mapping[str, Any] | None = None
+             ) -> list[tuple[Any, ...]]:
+        """The rows as the driver returns them (no conversion of stored values)."""
+        params = self._params(values or {})
+        cursor = connection.connection.cursor()
+        try:
+            with self._errors(params):
+                cursor.execute(self.sql, params)
+                return cursor.fetchall()  # type: ignore[no-any-return]
+        finally:
+            cursor.close()
+
+    def records(self, connection: Connection, values: Mapping[str, Any] | None = None
+                ) -> list[Any]:
+        """The rows with their values converted as SQLAlchemy would, by name and position."""
+        return [self._record(row) for row in self.rows(connection, values)]
+
+    def first(self, connection: Connection, values: Mapping[str, Any] | None = None) -> Any:
+        """The first record, or None."""
+        params = self._params(values or {})
+        cursor = connection.connection.cursor()
+        try:
+            with self._errors(params):
+                cursor.execute(self.sql, params)
+                row = cursor.fetchone()
+        finally:
+            cursor.close()
+        return None if row is None else self._record(row)
+
+    def scalar(self, connection: Connection, values: Mapping[str, Any] | None = None) -> Any:
+        """The first column of the first row, or None."""
+        record = self.first(connection, values)
+        return None if record is None else record[0]
+
+    def run(self, connection: Connection, values: Mapping[str, Any] | None = None) -> int:
+        """Run a statement that returns no rows; the number of rows it changed."""
+        params = self._params(values or {})
+        cursor = connection.connection.cursor()
+        try:
+            with self._errors(params):
+                cursor.execute(self.sql, params)
+            return int(cursor.rowcount)
+        finally:
+            cursor.close()
+
+    def run_many(self, connection: Connection, values: Iterable[Mapping[str, Any]]) -> None:
+        """Run it once per set of values, in one driver call (``executemany``)."""
+        batch = [self._params(one) for one in values]
+        if not batch:
+            return
+        cursor = connection.connection.cursor()
+        try:
+            with self._errors(batch):
+                cursor.executemany(self.sql, batch)
+        finally:
+            cursor.close()
+
+    @contextmanager
+    def _errors(self, params: Any) -> Iterator[None]:
+        """The driver's errors raised as SQLAlchemy raises them (``sa.exc.IntegrityError``
+        for a unique key, ...), so callers catch one kind whichever way a statement ran."""
+        try:
+            yield
+        except self._dbapi_error as error:
+            raise sa.exc.DBAPIError.instance(self.sql, params, error, self._dbapi_error,
+                                             dialect=self._dialect) from error
+
+    # --- conversion ------------------------------------------------------------------------
+    def _params(self, values: Mapping[str, Any]) -> Any:
+        params = {**self._defaults}
+        bind = self._bind
+        for name, value in values.items():
+            processor = bind.get(name)
+            params[name] = value if processor is None or value is None else processor(value)
+        if self._order is None:
+            return params
+        return [params[name] for name in self._order]
+
+    def _record(self, row: Sequence[Any]) -> Any:
+        return self.Record._make([value if convert is None or value is None else convert(value)
+                                  for convert, value in zip(self._results, row, strict=True)])
+
+
+def _record_type(names: list[str]) -> type:
+    """A named tuple of the result's columns, which also answers ``._mapping`` like a Row."""
+    if len(set(names)) != len(names):
+        raise ValueError(f"the result has two columns of one name ({names}): label them")
+    base = namedtuple("DriverRecord", names)  # type: ignore[misc]
+    return type("DriverRecord", (base,), {
+        "__slots__": (),
+        "_mapping": property(lambda self: dict(zip(names, self, strict=True))),
+    })

@@ -1,0 +1,125 @@
+"""Statements run on the driver give what ``connection.execute`` gives, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from engines import fresh_postgres_database
+
+from apidouble.mock_server.core.storage import Storage
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Storage]:
+    if request.param == "sqlite":
+        made = _storage(f"sqlite:///{tmp_path / 'data.db'}")
+        yield made
+        made.dispose()
+        return
+    with fresh_postgres_database() as url:
+        made = _storage(url)
+        yield made
+        made.dispose()
+
+
+def _storage(url: str) -> Storage:
+    made = Storage(url, "t")
+    made.table("things", sa.Column("id", sa.Integer, primary_key=True),
+               sa.Column("name", sa.String(20), nullable=False),
+               sa.Column("seen_at", sa.DateTime), sa.Column("born", sa.Date),
+               sa.Column("active", sa.Boolean, nullable=False),
+               sa.Column("kind", sa.String(10), default="plain"))
+    made.create_all()
+    return made
+
+
+def _insert(storage: Storage) -> sa.Insert:
+    things = storage["things"]
+    return things.insert().returning(things.c.id)
+
+
+def _by_name(storage: Storage) -> sa.Select:
+    things = storage["things"]
+    return (sa.select(things.c.id, things.c.name, things.c.seen_at, things.c.born,
+                      things.c.active).where(things.c.name == sa.bindparam("name"))
+            .order_by(things.c.id))
+
+
+def _rename(storage: Storage) -> sa.Update:
+    things = storage["things"]
+    return (things.update().where(things.c.id == sa.bindparam("thing"))
+            .values(name=sa.bindparam("new_name")))
+
+
+def _in_list(storage: Storage) -> sa.Select:
+    things = storage["things"]
+    return sa.select(things.c.id).where(things.c.id.in_([1, 2]))
+
+
+KEYS = ("name", "seen_at", "born", "active", "kind")
+
+
+def test_values_round_trip_as_with_execute(storage: Storage) -> None:
+    seen = datetime(2026, 3, 4, 5, 6, 7, 123000)
+    with storage.begin() as connection:
+        insert = storage.driver(_insert, storage, column_keys=KEYS)
+        new_id = insert.scalar(connection, {"name": "a", "seen_at": seen,
+                                            "born": date(2020, 1, 2), "active": True,
+                                            "kind": "x"})
+        storage.driver(_insert, storage, column_keys=KEYS).run_many(connection, [
+            {"name": "b", "seen_at": None, "born": None, "active": False, "kind": "y"},
+            {"name": "b", "seen_at": seen, "born": None, "active": True, "kind": "z"}])
+        # the same transaction sees its own writes, either way
+        found = storage.driver(_by_name, storage).first(connection, {"name": "a"})
+        expected = connection.execute(_by_name(storage), {"name": "a"}).one()
+    assert found == tuple(expected)
+    assert (found.id, found.seen_at, found.born, found.active) == (new_id, seen,
+                                                                  date(2020, 1, 2), True)
+    assert found._mapping["name"] == "a"
+    with storage.connect() as connection:
+        both = storage.driver(_by_name, storage).records(connection, {"name": "b"})
+        assert [tuple(r) for r in both] == [
+            tuple(r) for r in connection.execute(_by_name(storage), {"name": "b"})]
+        assert [r.active for r in both] == [False, True]
+
+
+def test_updates_count_the_rows_they_change(storage: Storage) -> None:
+    with storage.begin() as connection:
+        new_id = storage.driver(_insert, storage, column_keys=KEYS).scalar(connection, {
+            "name": "a", "seen_at": None, "born": None, "active": True, "kind": "x"})
+        rename = storage.driver(_rename, storage)
+        assert rename.run(connection, {"thing": new_id, "new_name": "c"}) == 1
+        assert rename.run(connection, {"thing": new_id + 100, "new_name": "d"}) == 0
+    with storage.connect() as connection:
+        assert storage.driver(_by_name, storage).first(connection, {"name": "c"}).id == new_id
+        assert storage.driver(_by_name, storage).first(connection, {"name": "a"}) is None
+
+
+def test_what_cannot_run_on_the_driver_is_refused_when_built(tmp_path: Path) -> None:
+    storage = _storage(f"sqlite:///{tmp_path / 'data.db'}")
+    things = storage["things"]
+    with pytest.raises(ValueError, match="IN list"):
+        storage.driver(_in_list, storage)
+    with pytest.raises(ValueError, match="computed in Python"):  # ``kind`` has a default
+        storage.driver(_insert, storage, column_keys=("name", "active"))
+    with pytest.raises(ValueError, match="closes over"):
+        storage.driver(lambda: sa.select(things.c.id))
+    storage.dispose()
+
+
+def _unique_name(storage: Storage) -> sa.Insert:
+    things = storage["things"]
+    return things.insert().values(id=sa.bindparam("id"), name="n", active=True, kind="k")
+
+
+def test_driver_errors_are_raised_as_sqlalchemy_raises_them(storage: Storage) -> None:
+    """A caller that catches ``sa.exc.IntegrityError`` (a unique key lost to a concurrent
+    write) catches it whichever way the statement ran."""
+    with pytest.raises(sa.exc.IntegrityError), storage.begin() as connection:
+        storage.driver(_unique_name, storage).run_many(connection, [{"id": 1}, {"id": 1}])
+    with storage.connect() as connection:  # rolled back as a whole
+        assert storage.driver(_by_name, storage).first(connection, {"name": "n"}) is None
