@@ -35,7 +35,6 @@ def register_routes(app: Flask) -> None:
     app.extensions["aliquora_validator"] = make_validator()
     samples = app.extensions["apidouble"].storage["samples"]
     app.extensions["aliquora_shapes"] = {"samples": Shape(samples, SAMPLE)}
-    app.extensions["aliquora_sample_reads"] = {}  # filters used -> its compiled read
     app.register_blueprint(api)
 
 def docs_authorization(core: Core) -> dict[str, str]:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app, g, request
+from flask import g, request
 
 from ..core import ApiError, current_core
 from ..core.auth import bearer_token
@@ -37,22 +37,13 @@ def unauthorized(message: str) -> ApiError:
 
 
 def _key_query() -> sa.Select:
-    """The key lookup, built once per app: it also fetches the clock offset and the data
-    generation, so an authenticated request needs no other query to know either."""
-    found = current_app.extensions.get("aliquora_key_query")
-    if found is None:
-        core = current_core()
-        keys, orgs = core.storage["api_keys"], core.storage["organizations"]
-        found = (
-            sa.select(keys.c.id, keys.c.organization_id, keys.c.user_id, keys.c.last_used_at,
-                      keys.c.revoked_at, orgs.c.plan,
-                      core.clock.offset_column().label("clock_offset"),
-                      core.pages.generation_column().label("generation"))
+    """The key lookup, with its organisation's plan (run on the driver: every request)."""
+    storage = current_core().storage
+    keys, orgs = storage["api_keys"], storage["organizations"]
+    return (sa.select(keys.c.id, keys.c.organization_id, keys.c.user_id, keys.c.last_used_at,
+                      keys.c.revoked_at, orgs.c.plan)
             .join(orgs, orgs.c.id == keys.c.organization_id)
-            .where(keys.c.key_hash == sa.bindparam("key_hash"))
-        )
-        current_app.extensions["aliquora_key_query"] = found
-    return found
+            .where(keys.c.key_hash == sa.bindparam("key_hash")))
 
 
 def authenticate() -> None:
@@ -62,10 +53,7 @@ def authenticate() -> None:
     if token is None:
         raise unauthorized("Send your API key as 'Authorization: Bearer lk_...'.")
     with core.storage.connect() as connection:
-        row = connection.execute(_key_query(), {"key_hash": hash_secret(token)}).first()
-    if row is not None:
-        core.clock.remember(row.clock_offset)
-        core.pages.remember(row.generation)
+        row = core.storage.driver(_key_query).first(connection, {"key_hash": hash_secret(token)})
     if row is None or (row.revoked_at is not None and not deviation_on("AQ-05")):
         raise unauthorized("Invalid or revoked API key.")
     if row.plan != "api" and not deviation_on("AQ-03"):

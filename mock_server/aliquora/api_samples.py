@@ -28,7 +28,6 @@ from .params import (
     sample_tests_query,
 )
 from .sample_list import sample_rows
-from .statements import prepared
 from .workflow import STATUSES, qc_gates, transition_problem
 
 READ_ONLY_FIELDS = ("id", "trackingId", "status", "receivedAt", "reportedAt", "createdAt",
@@ -105,15 +104,17 @@ def create_sample() -> Response:
 def _project(connection: Connection, project_id: int | None) -> Any:
     if project_id is None:
         return None
-    query = prepared("project", lambda: sa.select(_tables()["projects"]).where(
-        _tables()["projects"].c.id == sa.bindparam("project_id")))
-    return connection.execute(query, {"project_id": project_id}).first()
+    return _driver(_project_by_id).first(connection, {"project_id": project_id})
+
+
+def _project_by_id() -> sa.Select:
+    projects = _tables()["projects"]
+    return sa.select(projects).where(projects.c.id == sa.bindparam("project_id"))
 
 
 def _insert_sample(connection: Connection, body: dict, project: Any, now: datetime) -> int:
     who = caller()
-    insert = prepared("insert sample", lambda: _tables()["samples"].insert())
-    sample_id = connection.execute(insert, {
+    sample_id = _driver(_insert_sample_returning_id, column_keys=SAMPLE_KEYS).scalar(connection, {
         "organization_id": who.organization_id, "tracking_id": "",
         "client_name": body["clientName"], "material_type_id": body["materialTypeId"],
         "project_id": body.get("projectId"), "storage_location_id": body.get("storageLocationId"),
@@ -121,8 +122,8 @@ def _insert_sample(connection: Connection, body: dict, project: Any, now: dateti
         "priority": body.get("priority", "normal"), "notes": body.get("notes"),
         "plant_location": body.get("plantLocation"), "status": "pending",
         "created_by": who.user_id, "created_at": now, "updated_at": now,
-    }).inserted_primary_key[0]
-    connection.execute(prepared("number sample", _number_sample), {
+    })
+    _driver(_number_sample).run(connection, {
         "sample_id": sample_id,
         "new_tracking_id": (f"S{sample_id}" if deviation_on("AQ-11")
                             else f"S-{now.year}-{sample_id:06d}"),
@@ -130,6 +131,32 @@ def _insert_sample(connection: Connection, body: dict, project: Any, now: dateti
                                                        sample_id),
     })
     return int(sample_id)
+
+
+SAMPLE_KEYS = ("organization_id", "tracking_id", "client_name", "material_type_id",
+               "project_id", "storage_location_id", "collection_date", "priority", "notes",
+               "plant_location", "status", "created_by", "created_at", "updated_at")
+STAMPED = ("organization_id", "sample_id", "created_at", "updated_at")
+SAMPLE_TEST_KEYS = (*STAMPED, "test_definition_id", "status")
+APPROVAL_KEYS = (*STAMPED, "step", "status")
+
+
+def _driver(build: Any, column_keys: tuple[str, ...] | None = None) -> Any:
+    """A create's statements run on the driver: they run inside the writer's turn."""
+    return current_core().storage.driver(build, column_keys=column_keys)
+
+
+def _insert_sample_returning_id() -> sa.Insert:
+    samples = _tables()["samples"]
+    return samples.insert().returning(samples.c.id)
+
+
+def _insert_sample_test() -> sa.Insert:
+    return _tables()["sample_tests"].insert()  # type: ignore[no-any-return]
+
+
+def _insert_approval() -> sa.Insert:
+    return _tables()["approval_records"].insert()  # type: ignore[no-any-return]
 
 
 def _number_sample() -> sa.Update:
@@ -162,10 +189,9 @@ def _check_allowance(connection: Connection, now: datetime) -> None:
     month_start = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     # PostgreSQL: lock the organisation first, so concurrent creates count one after
     # another (SQLite's write lock, taken by the insert, already serialises them).
-    allowance = connection.execute(prepared("lock allowance", _lock_allowance),
-                                   {"organization_id": org_id}).scalar_one()
-    used = connection.execute(prepared("samples since", _samples_since),
-                              {"organization_id": org_id, "since": month_start}).scalar_one()
+    allowance = _driver(_lock_allowance).scalar(connection, {"organization_id": org_id})
+    used = _driver(_samples_since).scalar(connection,
+                                          {"organization_id": org_id, "since": month_start})
     if used > allowance and deviation_on("AQ-14"):
         raise ApiError(403, "forbidden", f"Monthly allowance of {allowance} samples reached.")
     if used > allowance:
@@ -192,11 +218,11 @@ def _schedule(connection: Connection, sample_id: int, definition_ids: list[int],
     base = {"organization_id": org_id, "sample_id": sample_id, "created_at": now,
             "updated_at": now}
     if definition_ids:
-        connection.execute(prepared("insert sample tests", _tables()["sample_tests"].insert), [
+        _driver(_insert_sample_test, column_keys=SAMPLE_TEST_KEYS).run_many(connection, [
             {**base, "test_definition_id": definition_id, "status": "pending"}
             for definition_id in definition_ids
         ])
-    connection.execute(prepared("insert approvals", _tables()["approval_records"].insert), [
+    _driver(_insert_approval, column_keys=APPROVAL_KEYS).run_many(connection, [
         {**base, "step": step, "status": "pending"} for step in APPROVAL_STEPS
     ])
 
@@ -212,8 +238,8 @@ def sample_detail(connection: Connection, row: Any) -> dict[str, Any]:
 
 def _tests_and_checks(connection: Connection, sample_id: int) -> tuple[list, list]:
     values = {"sample_id": sample_id}
-    tests = connection.execute(prepared("tests of sample", _tests_of_sample), values).all()
-    checks = connection.execute(prepared("checks of sample", _checks_of_sample), values).all()
+    tests = _driver(_tests_of_sample).records(connection, values)
+    checks = _driver(_checks_of_sample).records(connection, values)
     return tests, checks
 
 

@@ -91,10 +91,8 @@ def cursor_body(rows: list[Any], next_cursor: int | None, has_more: bool,
 def owned(connection: Connection, table: sa.Table, record_id: int, what: str) -> Any:
     """The caller's record, or 404: another tenant's record looks like no record (AQ-08)."""
     any_tenant = deviation_on("AQ-08")
-    query = prepared(f"owned {table.name} any_tenant={any_tenant}",
-                     lambda: _owned_query(table, any_tenant))
-    row = connection.execute(query, {"record_id": record_id,
-                                     "organization_id": caller().organization_id}).first()
+    row = current_core().storage.driver(_owned_query, table, any_tenant).first(
+        connection, {"record_id": record_id, "organization_id": caller().organization_id})
     if row is None:
         raise ApiError(404, "not_found", f"{what} {record_id} was not found.")
     return row

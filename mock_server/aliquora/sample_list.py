@@ -12,12 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
 from . import serializers
-from .driver_reads import DriverRead
 
 #: filter name -> its condition on the samples table, given the bound parameter
 CONDITIONS: dict[str, Callable[[sa.Table, sa.BindParameter[Any]], sa.ColumnElement[bool]]] = {
@@ -34,11 +32,7 @@ CONDITIONS: dict[str, Callable[[sa.Table, sa.BindParameter[Any]], sa.ColumnEleme
 
 def sample_rows(connection: Connection, filters: dict[str, Any], fetch: int) -> list[tuple]:
     """Up to ``fetch`` samples matching ``filters``, newest id first, as ``Shape`` rows."""
-    reads: dict[tuple[str, ...], DriverRead] = current_app.extensions["aliquora_sample_reads"]
-    key = tuple(filters)
-    read = reads.get(key)
-    if read is None:
-        read = reads[key] = DriverRead(_statement(key), current_core().storage.engine.dialect)
+    read = current_core().storage.driver(_statement, tuple(filters))
     return read.rows(connection, {**filters, "fetch": fetch})
 
 
