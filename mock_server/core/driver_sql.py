@@ -50,43 +50,49 @@ class DriverStatement:
                           compiled.construct_params(_check=False).items() if value is not None}
         #: positional drivers (SQLite) take the values in this order; others take a mapping
         self._order = compiled.positiontup if compiled.positional else None
-        columns = list(getattr(statement, "selected_columns", ()) or
-                       getattr(statement, "_returning", ()) or ())
-        self._results = [column.type._cached_result_processor(dialect, None)
-                         for column in columns]
+        self._columns = list(getattr(statement, "selected_columns", ()) or
+                             getattr(statement, "_returning", ()) or ())
+        #: each column's conversion of a stored value; PostgreSQL's depend on the type the
+        #: server reports (``cursor.description``), so they are found at the first run
+        self._results: list[Any] | None = None
         names = [getattr(column, "key", None) or f"column_{i}"
-                 for i, column in enumerate(columns)]
-        self.Record = _record_type(names)
+                 for i, column in enumerate(self._columns)]
+        self.Record: Any = _record_type(names)
 
     # --- running ---------------------------------------------------------------------------
     def rows(self, connection: Connection, values: Mapping[str, Any] | None = None
              ) -> list[tuple[Any, ...]]:
         """The rows as the driver returns them (no conversion of stored values)."""
-        params = self._params(values or {})
-        cursor = connection.connection.cursor()
-        try:
-            with self._errors(params):
-                cursor.execute(self.sql, params)
-                return cursor.fetchall()  # type: ignore[no-any-return]
-        finally:
-            cursor.close()
+        return self._fetch(connection, values, None)[1]
 
     def records(self, connection: Connection, values: Mapping[str, Any] | None = None
                 ) -> list[Any]:
         """The rows with their values converted as SQLAlchemy would, by name and position."""
-        return [self._record(row) for row in self.rows(connection, values)]
+        results, rows = self._fetch(connection, values, None)
+        return [self._record(results, row) for row in rows]
 
     def first(self, connection: Connection, values: Mapping[str, Any] | None = None) -> Any:
         """The first record, or None."""
+        results, rows = self._fetch(connection, values, 1)
+        return self._record(results, rows[0]) if rows else None
+
+    def _fetch(self, connection: Connection, values: Mapping[str, Any] | None,
+               size: int | None) -> tuple[list[Any], list[Any]]:
         params = self._params(values or {})
         cursor = connection.connection.cursor()
         try:
             with self._errors(params):
                 cursor.execute(self.sql, params)
-                row = cursor.fetchone()
+                rows = cursor.fetchall() if size is None else cursor.fetchmany(size)
+            results = self._results
+            if results is None:
+                types = [column[1] for column in cursor.description or ()]
+                results = self._results = [
+                    column.type._cached_result_processor(self._dialect, coltype)
+                    for column, coltype in zip(self._columns, types, strict=True)]
+            return results, list(rows)
         finally:
             cursor.close()
-        return None if row is None else self._record(row)
 
     def scalar(self, connection: Connection, values: Mapping[str, Any] | None = None) -> Any:
         """The first column of the first row, or None."""
@@ -137,9 +143,9 @@ class DriverStatement:
             return params
         return [params[name] for name in self._order]
 
-    def _record(self, row: Sequence[Any]) -> Any:
+    def _record(self, results: list[Any], row: Sequence[Any]) -> Any:
         return self.Record._make([value if convert is None or value is None else convert(value)
-                                  for convert, value in zip(self._results, row, strict=True)])
+                                  for convert, value in zip(results, row, strict=True)])
 
 
 def _record_type(names: list[str]) -> type:

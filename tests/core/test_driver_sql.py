@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,8 @@ def _storage(url: str) -> Storage:
                sa.Column("name", sa.String(20), nullable=False),
                sa.Column("seen_at", sa.DateTime), sa.Column("born", sa.Date),
                sa.Column("active", sa.Boolean, nullable=False),
-               sa.Column("kind", sa.String(10), default="plain"))
+               sa.Column("kind", sa.String(10), default="plain"),
+               sa.Column("score", sa.Float), sa.Column("price", sa.Numeric(10, 2)))
     made.create_all()
     return made
 
@@ -45,7 +47,7 @@ def _insert(storage: Storage) -> sa.Insert:
 def _by_name(storage: Storage) -> sa.Select:
     things = storage["things"]
     return (sa.select(things.c.id, things.c.name, things.c.seen_at, things.c.born,
-                      things.c.active).where(things.c.name == sa.bindparam("name"))
+                      things.c.active, things.c.score, things.c.price).where(things.c.name == sa.bindparam("name"))
             .order_by(things.c.id))
 
 
@@ -60,7 +62,7 @@ def _in_list(storage: Storage) -> sa.Select:
     return sa.select(things.c.id).where(things.c.id.in_([1, 2]))
 
 
-KEYS = ("name", "seen_at", "born", "active", "kind")
+KEYS = ("name", "seen_at", "born", "active", "kind", "score", "price")
 
 
 def test_values_round_trip_as_with_execute(storage: Storage) -> None:
@@ -69,10 +71,13 @@ def test_values_round_trip_as_with_execute(storage: Storage) -> None:
         insert = storage.driver(_insert, storage, column_keys=KEYS)
         new_id = insert.scalar(connection, {"name": "a", "seen_at": seen,
                                             "born": date(2020, 1, 2), "active": True,
-                                            "kind": "x"})
+                                            "kind": "x", "score": 1.5,
+                                            "price": Decimal("2.25")})
         storage.driver(_insert, storage, column_keys=KEYS).run_many(connection, [
-            {"name": "b", "seen_at": None, "born": None, "active": False, "kind": "y"},
-            {"name": "b", "seen_at": seen, "born": None, "active": True, "kind": "z"}])
+            {"name": "b", "seen_at": None, "born": None, "active": False, "kind": "y",
+             "score": None, "price": None},
+            {"name": "b", "seen_at": seen, "born": None, "active": True, "kind": "z",
+             "score": 0.1, "price": Decimal("3")}])
         # the same transaction sees its own writes, either way
         found = storage.driver(_by_name, storage).first(connection, {"name": "a"})
         expected = connection.execute(_by_name(storage), {"name": "a"}).one()
@@ -80,6 +85,7 @@ def test_values_round_trip_as_with_execute(storage: Storage) -> None:
     assert (found.id, found.seen_at, found.born, found.active) == (new_id, seen,
                                                                   date(2020, 1, 2), True)
     assert found._mapping["name"] == "a"
+    assert (found.score, found.price) == (1.5, Decimal("2.25"))
     with storage.connect() as connection:
         both = storage.driver(_by_name, storage).records(connection, {"name": "b"})
         assert [tuple(r) for r in both] == [
@@ -90,7 +96,8 @@ def test_values_round_trip_as_with_execute(storage: Storage) -> None:
 def test_updates_count_the_rows_they_change(storage: Storage) -> None:
     with storage.begin() as connection:
         new_id = storage.driver(_insert, storage, column_keys=KEYS).scalar(connection, {
-            "name": "a", "seen_at": None, "born": None, "active": True, "kind": "x"})
+            "name": "a", "seen_at": None, "born": None, "active": True, "kind": "x",
+            "score": None, "price": None})
         rename = storage.driver(_rename, storage)
         assert rename.run(connection, {"thing": new_id, "new_name": "c"}) == 1
         assert rename.run(connection, {"thing": new_id + 100, "new_name": "d"}) == 0
