@@ -116,9 +116,8 @@ def require_references(connection: Connection, references: dict[str, tuple[str, 
         wanted.discard(None)
         if not wanted:
             continue
-        storable = [value for value in wanted if 0 <= value <= MAX_ID]
-        query = prepared(f"ids of {table_name}", lambda name=table_name: _ids_query(name))
-        found = set(connection.execute(query, {"ids": storable, "organization_id": org}).scalars())
+        storable = sorted(value for value in wanted if 0 <= value <= MAX_ID)
+        found = _found_ids(connection, table_name, storable, org)
         missing = sorted(wanted - found)
         if missing:
             wrong = deviation_on("AQ-12")
@@ -128,6 +127,31 @@ def require_references(connection: Connection, references: dict[str, tuple[str, 
                 f"{field} refers to {', '.join(map(str, missing))}, which does not exist "
                 "in your organization.",
             )
+
+
+#: up to this many ids, a statement with one placeholder per id runs on the driver
+DRIVER_IDS = 16
+
+
+def _found_ids(connection: Connection, table_name: str, ids: list[int], org: int) -> set[int]:
+    """Which of ``ids`` are records of ``org`` in the table. A create's few references run
+    on the driver (inside the writer's turn); a long list takes SQLAlchemy's expanding IN."""
+    storage = current_core().storage
+    if not ids:
+        return set()
+    if len(ids) <= DRIVER_IDS:
+        values: dict[str, Any] = {f"id_{i}": value for i, value in enumerate(ids)}
+        read = storage.driver(_ids_among, storage[table_name], len(ids))
+        return {row[0] for row in read.rows(connection, {**values, "organization_id": org})}
+    query = prepared(f"ids of {table_name}", lambda name=table_name: _ids_query(name))
+    return set(connection.execute(query, {"ids": ids, "organization_id": org}).scalars())
+
+
+def _ids_among(table: sa.Table, count: int) -> sa.Select:
+    """Which of ``id_0`` .. ``id_<count-1>`` are records of ``organization_id``."""
+    return sa.select(table.c.id).where(
+        table.c.id.in_([sa.bindparam(f"id_{i}", type_=table.c.id.type) for i in range(count)]),
+        table.c.organization_id == sa.bindparam("organization_id"))
 
 
 def _ids_query(table_name: str) -> sa.Select:
