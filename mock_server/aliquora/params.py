@@ -12,11 +12,11 @@ from sqlalchemy.engine import Connection
 from ..core import ApiError, current_core
 from ..core.bodies import int_arg
 from ..core.deviations import deviation_on
+from ..core.driver_sql import in_list, in_list_size, in_list_values
 from ..core.pagination import cursor_page
 from ..core.timefmt import parse_iso, to_naive_utc
 from . import serializers
 from .access import caller
-from .statements import prepared
 
 MAX_ID = 2**63 - 1
 DEFAULT_LIMIT, MAX_LIMIT = 50, 500
@@ -129,35 +129,18 @@ def require_references(connection: Connection, references: dict[str, tuple[str, 
             )
 
 
-#: up to this many ids, a statement with one placeholder per id runs on the driver
-DRIVER_IDS = 16
-
-
 def _found_ids(connection: Connection, table_name: str, ids: list[int], org: int) -> set[int]:
-    """Which of ``ids`` are records of ``org`` in the table. A create's few references run
-    on the driver (inside the writer's turn); a long list takes SQLAlchemy's expanding IN."""
+    """Which of ``ids`` are records of ``org`` in the table (on the driver: a create runs
+    this inside the writer's turn)."""
     storage = current_core().storage
-    if not ids:
-        return set()
-    if len(ids) <= DRIVER_IDS:
-        values: dict[str, Any] = {f"id_{i}": value for i, value in enumerate(ids)}
-        read = storage.driver(_ids_among, storage[table_name], len(ids))
-        return {row[0] for row in read.rows(connection, {**values, "organization_id": org})}
-    query = prepared(f"ids of {table_name}", lambda name=table_name: _ids_query(name))
-    return set(connection.execute(query, {"ids": ids, "organization_id": org}).scalars())
+    read = storage.driver(_ids_among, storage[table_name], in_list_size(len(ids)))
+    values = {**in_list_values("id", ids), "organization_id": org}
+    return {row[0] for row in read.rows(connection, values)}
 
 
-def _ids_among(table: sa.Table, count: int) -> sa.Select:
-    """Which of ``id_0`` .. ``id_<count-1>`` are records of ``organization_id``."""
-    return sa.select(table.c.id).where(
-        table.c.id.in_([sa.bindparam(f"id_{i}", type_=table.c.id.type) for i in range(count)]),
-        table.c.organization_id == sa.bindparam("organization_id"))
-
-
-def _ids_query(table_name: str) -> sa.Select:
-    """Which of the ``ids`` are records of ``organization_id`` in the table."""
-    table = current_core().storage[table_name]
-    return sa.select(table.c.id).where(table.c.id.in_(sa.bindparam("ids", expanding=True)),
+def _ids_among(table: sa.Table, size: int) -> sa.Select:
+    """Which of ``size`` ids are records of ``organization_id``."""
+    return sa.select(table.c.id).where(in_list(table.c.id, "id", size),
                                        table.c.organization_id == sa.bindparam("organization_id"))
 
 

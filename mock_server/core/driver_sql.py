@@ -157,3 +157,28 @@ def _record_type(names: list[str]) -> type:
         "__slots__": (),
         "_mapping": property(lambda self: dict(zip(names, self, strict=True))),
     })
+
+
+# --- lists of values ----------------------------------------------------------------------
+# An expanding IN compiles per call, so it cannot run on the driver. A list instead gets a
+# statement with one placeholder per value, for list sizes rounded up to a power of two
+# (padded with NULL, which matches nothing): a handful of statements serve every length.
+
+def in_list_size(count: int) -> int:
+    """The number of placeholders a list of ``count`` values is run with."""
+    size = 1
+    while size < count:
+        size *= 2
+    return size
+
+
+def in_list(column: sa.ColumnElement[Any], name: str, size: int) -> sa.ColumnElement[bool]:
+    """``column IN (:name_0, ..., :name_<size-1>)``, for a statement built once per size."""
+    return column.in_([sa.bindparam(f"{name}_{i}", type_=column.type) for i in range(size)])
+
+
+def in_list_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
+    """The bound values for :func:`in_list` of ``in_list_size(len(values))`` placeholders."""
+    size = in_list_size(len(values))
+    padded = [*values, *([None] * (size - len(values)))]
+    return {f"{name}_{i}": value for i, value in enumerate(padded)}

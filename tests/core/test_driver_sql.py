@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from engines import fresh_postgres_database
 
+from apidouble.mock_server.core.driver_sql import in_list, in_list_size, in_list_values
 from apidouble.mock_server.core.storage import Storage
 
 
@@ -47,8 +48,8 @@ def _insert(storage: Storage) -> sa.Insert:
 def _by_name(storage: Storage) -> sa.Select:
     things = storage["things"]
     return (sa.select(things.c.id, things.c.name, things.c.seen_at, things.c.born,
-                      things.c.active, things.c.score, things.c.price).where(things.c.name == sa.bindparam("name"))
-            .order_by(things.c.id))
+                      things.c.active, things.c.score, things.c.price)
+            .where(things.c.name == sa.bindparam("name")).order_by(things.c.id))
 
 
 def _rename(storage: Storage) -> sa.Update:
@@ -130,3 +131,20 @@ def test_driver_errors_are_raised_as_sqlalchemy_raises_them(storage: Storage) ->
         storage.driver(_unique_name, storage).run_many(connection, [{"id": 1}, {"id": 1}])
     with storage.connect() as connection:  # rolled back as a whole
         assert storage.driver(_by_name, storage).first(connection, {"name": "n"}) is None
+
+
+def _named_among(table: sa.Table, size: int) -> sa.Select:
+    return sa.select(table.c.name).where(in_list(table.c.id, "id", size)).order_by(table.c.id)
+
+
+def test_lists_of_values_run_on_a_few_statements(storage: Storage) -> None:
+    things = storage["things"]
+    with storage.begin() as connection:
+        connection.execute(things.insert(), [{"id": i, "name": f"n{i}", "active": True}
+                                             for i in range(1, 8)])
+    with storage.connect() as connection:
+        for wanted in ([], [3], [5, 1, 99], [1, 2, 3, 4, 5]):
+            read = storage.driver(_named_among, things, in_list_size(len(wanted)))
+            names = [row[0] for row in read.rows(connection, in_list_values("id", wanted))]
+            assert names == [f"n{i}" for i in sorted(wanted) if i < 8]
+    assert [in_list_size(n) for n in (0, 1, 2, 3, 5, 17)] == [1, 1, 2, 4, 8, 32]
