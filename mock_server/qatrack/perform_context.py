@@ -3,7 +3,6 @@ day's test list with its sublists' tests, and each test's reference and toleranc
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
-from ..core.storage import Storage
+from ..core.driver_sql import in_list, in_list_size, in_list_values
 from . import evaluation as ev
 
 
@@ -49,66 +48,87 @@ class Collection:
 
 def collection(connection: Connection, utc_id: int) -> Collection:
     storage = current_core().storage
-    utcs, members = storage["unittestcollections"], storage["testlistcyclememberships"]
-    row = connection.execute(sa.select(utcs).where(utcs.c.id == utc_id)).one()
+    row = storage.driver(_collection_by_id, storage["unittestcollections"]).first(
+        connection, {"utc_id": utc_id})
+    if row is None:
+        raise sa.exc.NoResultFound(f"no unit test collection {utc_id}")
     lists: tuple[int, ...] = ()
     if row.test_list_cycle_id is not None:
-        lists = tuple(connection.execute(
-            sa.select(members.c.test_list_id).where(members.c.cycle_id == row.test_list_cycle_id)
-            .order_by(members.c.order, members.c.id)).scalars())
+        read = storage.driver(_cycle_lists, storage["testlistcyclememberships"])
+        lists = tuple(r[0] for r in read.rows(connection, {"cycle_id": row.test_list_cycle_id}))
     return Collection(row, lists)
+
+
+def _collection_by_id(utcs: sa.Table) -> sa.Select:
+    return sa.select(utcs).where(utcs.c.id == sa.bindparam("utc_id"))
+
+
+def _cycle_lists(members: sa.Table) -> sa.Select:
+    return (sa.select(members.c.test_list_id).where(members.c.cycle_id == sa.bindparam("cycle_id"))
+            .order_by(members.c.order, members.c.id))
 
 
 def list_tests(connection: Connection, test_list_id: int) -> list[int]:
     """The list's own tests then each sublist's, in order (``TestList.all_tests``)."""
     storage = current_core().storage
-    members, sublists = storage["testlistmemberships"], storage["sublists"]
-    own = list(connection.execute(
-        sa.select(members.c.test_id).where(members.c.test_list_id == test_list_id)
-        .order_by(members.c.order, members.c.id)).scalars())
-    children = connection.execute(
-        sa.select(sublists.c.child_id).where(sublists.c.parent_id == test_list_id)
-        .order_by(sublists.c.order, sublists.c.id)).scalars().all()
+    values = {"test_list_id": test_list_id}
+    own = [r[0] for r in storage.driver(_own_tests, storage["testlistmemberships"]).rows(
+        connection, values)]
+    children = [r[0] for r in storage.driver(_sublists, storage["sublists"]).rows(
+        connection, values)]
     for child in children:
         if child != test_list_id:
             own.extend(t for t in list_tests(connection, child) if t not in own)
     return own
 
 
+def _own_tests(members: sa.Table) -> sa.Select:
+    return (sa.select(members.c.test_id)
+            .where(members.c.test_list_id == sa.bindparam("test_list_id"))
+            .order_by(members.c.order, members.c.id))
+
+
+def _sublists(sublists: sa.Table) -> sa.Select:
+    return (sa.select(sublists.c.child_id)
+            .where(sublists.c.parent_id == sa.bindparam("test_list_id"))
+            .order_by(sublists.c.order, sublists.c.id))
+
+
 def items(connection: Connection, unit_id: int, test_ids: list[int]) -> list[Item]:
-    statements = _item_statements(current_core().storage)
-    test_rows = {r.id: r for r in connection.execute(statements.tests, {"test_ids": test_ids})}
-    uti_rows = {r.test_id: r for r in connection.execute(
-        statements.utis, {"unit_id": unit_id, "test_ids": test_ids})}
-    ref_ids = [u.reference_id for u in uti_rows.values() if u.reference_id]
-    tol_ids = [u.tolerance_id for u in uti_rows.values() if u.tolerance_id]
-    ref_rows = {r.id: r for r in connection.execute(statements.refs, {"ids": ref_ids})}
-    tol_rows = {r.id: r for r in connection.execute(statements.tols, {"ids": tol_ids})}
+    """Each test's definition, its unit test info on this unit, reference and tolerance
+    (on the driver: a perform reads them inside the writer's turn)."""
+    storage = current_core().storage
+    tests, utis = storage["tests"], storage["unittestinfos"]
+    size = in_list_size(len(test_ids))
+    by_test = in_list_values("test_id", test_ids)
+    test_rows = {r.id: r for r in storage.driver(_tests_among, tests, size).records(
+        connection, by_test)}
+    uti_rows = {r.test_id: r for r in storage.driver(_utis_among, utis, size).records(
+        connection, {**by_test, "unit_id": unit_id})}
+    ref_rows = _by_id(connection, storage["references"],
+                      [u.reference_id for u in uti_rows.values() if u.reference_id])
+    tol_rows = _by_id(connection, storage["tolerances"],
+                      [u.tolerance_id for u in uti_rows.values() if u.tolerance_id])
     return [_item(test_rows[t], uti_rows.get(t), ref_rows, tol_rows)
             for t in test_ids if t in test_rows]
 
 
-@dataclass(frozen=True)
-class _ItemStatements:
-    tests: sa.Select
-    utis: sa.Select
-    refs: sa.Select
-    tols: sa.Select
+def _by_id(connection: Connection, table: sa.Table, ids: list[int]) -> dict[int, Any]:
+    read = current_core().storage.driver(_rows_among, table, in_list_size(len(ids)))
+    return {r.id: r for r in read.records(connection, in_list_values("id", ids))}
 
 
-@functools.lru_cache(maxsize=16)
-def _item_statements(storage: Storage) -> _ItemStatements:
-    """The four reads of :func:`items`, built once per storage with expanding bound id
-    lists (every perform makes them; the compiled forms are reused)."""
-    tests, utis = storage["tests"], storage["unittestinfos"]
-    refs, tols = storage["references"], storage["tolerances"]
-    test_ids = sa.bindparam("test_ids", expanding=True)
-    return _ItemStatements(
-        tests=sa.select(tests).where(tests.c.id.in_(test_ids)),
-        utis=sa.select(utis).where(utis.c.unit_id == sa.bindparam("unit_id"),
-                                   utis.c.test_id.in_(test_ids)),
-        refs=sa.select(refs).where(refs.c.id.in_(sa.bindparam("ids", expanding=True))),
-        tols=sa.select(tols).where(tols.c.id.in_(sa.bindparam("ids", expanding=True))))
+def _tests_among(tests: sa.Table, size: int) -> sa.Select:
+    return sa.select(tests).where(in_list(tests.c.id, "test_id", size))
+
+
+def _utis_among(utis: sa.Table, size: int) -> sa.Select:
+    return sa.select(utis).where(utis.c.unit_id == sa.bindparam("unit_id"),
+                                 in_list(utis.c.test_id, "test_id", size))
+
+
+def _rows_among(table: sa.Table, size: int) -> sa.Select:
+    return sa.select(table).where(in_list(table.c.id, "id", size))
 
 
 def _item(test: Any, uti: Any, refs: dict[int, Any], tols: dict[int, Any]) -> Item:

@@ -46,12 +46,11 @@ class Plan:
 
 
 def default_status(connection: Connection) -> int:
-    found = connection.execute(
-        _default_status(current_core().storage["testinstancestatus"])).first()
-    return found[0] if found else 1
+    storage = current_core().storage
+    found = storage.driver(_default_status, storage["testinstancestatus"]).scalar(connection)
+    return found if found is not None else 1
 
 
-@functools.lru_cache(maxsize=16)
 def _default_status(table: sa.Table) -> sa.Select:
     return (sa.select(table.c.id).where(table.c.is_default.is_(True)).order_by(table.c.id)
             .limit(1))
@@ -73,7 +72,8 @@ def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
     if tli_id is None:
         values.update(created=now, created_by_id=plan.user_id, flagged=False,
                       all_reviewed=False, due_date=plan.collection.row.due_date)
-        tli_id = connection.execute(table.insert(), values).inserted_primary_key[0]
+        tli_id = storage.driver(_insert_returning_id, table, column_keys=tuple(values)).scalar(
+            connection, values)
         fresh = True
     else:
         connection.execute(table.update().where(table.c.id == tli_id).values(**values))
@@ -178,51 +178,61 @@ def _make_uti(connection: Connection, unit_id: int, test_id: int) -> int:
 
 def _attach(connection: Connection, user_id: int, now: datetime, filename: str,
             content: bytes, *, tli_id: int | None = None, ti_id: int | None = None) -> int:
-    table = current_core().storage["attachments"]
-    return connection.execute(table.insert(), {
-        "filename": filename, "content": content, "label": filename, "comment": "",
-        "testlistinstance_id": tli_id, "testinstance_id": ti_id, "created": now,
-        "created_by_id": user_id}).inserted_primary_key[0]
+    storage = current_core().storage
+    values = {"filename": filename, "content": content, "label": filename, "comment": "",
+              "testlistinstance_id": tli_id, "testinstance_id": ti_id, "created": now,
+              "created_by_id": user_id}
+    insert = storage.driver(_insert_returning_id, storage["attachments"],
+                            column_keys=tuple(values))
+    return int(insert.scalar(connection, values))
+
+
+def _insert_returning_id(table: sa.Table) -> sa.Insert:
+    return table.insert().returning(table.c.id)
 
 
 def _comment(connection: Connection, user_id: int, tli_id: int, text: str,
              now: datetime) -> None:
     storage = current_core().storage
-    kind_of, insert = _comment_statements(storage["contenttypes"], storage["comments"])
-    kind = connection.execute(kind_of).scalar()
-    connection.execute(insert, {
-        "content_type_id": kind, "object_pk": str(tli_id), "user_id": user_id,
-        "user_name": "", "comment": text, "submit_date": now, "is_public": True,
-        "is_removed": False})
+    kind = storage.driver(_list_instance_type, storage["contenttypes"]).scalar(connection)
+    values = {"content_type_id": kind, "object_pk": str(tli_id), "user_id": user_id,
+              "user_name": "", "comment": text, "submit_date": now, "is_public": True,
+              "is_removed": False}
+    storage.driver(_insert, storage["comments"], column_keys=tuple(values)).run(
+        connection, values)
 
 
-@functools.lru_cache(maxsize=16)
-def _comment_statements(types: sa.Table, comments: sa.Table) -> tuple[sa.Select, sa.Insert]:
-    """The content type of a list instance, and the insert of a comment on one."""
-    kind_of = sa.select(types.c.id).where(types.c.app_label == "qa",
-                                          types.c.model == "testlistinstance")
-    return kind_of, comments.insert()
+def _list_instance_type(types: sa.Table) -> sa.Select:
+    """The content type of a list instance (what a comment is on)."""
+    return sa.select(types.c.id).where(types.c.app_label == "qa",
+                                       types.c.model == "testlistinstance")
+
+
+def _insert(table: sa.Table) -> sa.Insert:
+    return table.insert()
 
 
 def _schedule(connection: Connection, plan: Plan, tli_id: int) -> None:
     """The collection's last instance, next cycle day and due date move on."""
     storage = current_core().storage
-    interval_of, update = _schedule_statements(storage["unittestcollections"],
-                                               storage["frequencies"])
     row = plan.collection.row
     values: dict[str, Any] = {"id_": row.id, "last_instance_id": tli_id}  # the columns set
     if plan.collection.is_cycle:
         values["next_day"] = (plan.day + 1) % len(plan.collection.cycle_lists)
-    interval = connection.execute(interval_of, {"id_": row.frequency_id}).scalar() \
-        if row.frequency_id else None
+    interval = storage.driver(_interval_of, storage["frequencies"]).scalar(
+        connection, {"id_": row.frequency_id}) if row.frequency_id else None
     if interval:
         values["due_date"] = plan.work_completed + timedelta(days=float(interval))
-    connection.execute(update, values)
+    moved = tuple(name for name in values if name != "id_")
+    storage.driver(_move_schedule, storage["unittestcollections"], column_keys=moved).run(
+        connection, values)
 
 
-@functools.lru_cache(maxsize=16)
-def _schedule_statements(utcs: sa.Table, frequencies: sa.Table) -> tuple[sa.Select, sa.Update]:
-    interval_of = sa.select(frequencies.c.nominal_interval).where(
+def _interval_of(frequencies: sa.Table) -> sa.Select:
+    return sa.select(frequencies.c.nominal_interval).where(
         frequencies.c.id == sa.bindparam("id_"))
-    update = utcs.update().where(utcs.c.id == sa.bindparam("id_"))
-    return interval_of, update
+
+
+def _move_schedule(utcs: sa.Table) -> sa.Update:
+    """Sets the columns it is run with (``column_keys``) on the collection ``id_``."""
+    return utcs.update().where(utcs.c.id == sa.bindparam("id_"))

@@ -81,13 +81,13 @@ def _perform(sub: Submission, user_id: int, tli_id: int | None, previous: dict[s
                 comment=None if sub.comment in (MISSING, None, "") else sub.comment,
                 attachments=_attachments(sub.attachments), keep_uploads=keep)
             tli_id, saved = save_instance(connection, plan, checked, tli_id)
-            body = _write_form(connection, tli_id, saved)
+            row = _written(connection, tli_id)
     except sa.exc.IntegrityError:
         # the database's unique user_key: of concurrent performs with one key, one wins
         if sub.user_key in (MISSING, None, ""):
             raise
         raise field_errors({"user_key": [DUPLICATE_KEY]}) from None
-    return body, tli_id
+    return _write_form(row, tli_id, saved), tli_id
 
 
 def _attachments(raw: Any) -> list[tuple[str, bytes]]:
@@ -146,9 +146,19 @@ def _submitted(row: Any) -> Any:
     return row.value
 
 
-def _write_form(connection: Connection, tli_id: int, saved: list[Saved]) -> dict[str, Any]:
-    table = current_core().storage["testlistinstances"]
-    row = connection.execute(sa.select(table).where(table.c.id == tli_id)).one()
+def _written(connection: Connection, tli_id: int) -> Any:
+    """The list instance as stored, read in the writing transaction (on the driver)."""
+    storage = current_core().storage
+    return storage.driver(_instance_by_id, storage["testlistinstances"]).first(
+        connection, {"tli_id": tli_id})
+
+
+def _instance_by_id(table: sa.Table) -> sa.Select:
+    return sa.select(table).where(table.c.id == sa.bindparam("tli_id"))
+
+
+def _write_form(row: Any, tli_id: int, saved: list[Saved]) -> dict[str, Any]:
+    """The answer, shaped after the commit: the writer's turn is not held for it."""
     field = RESOURCES[TLI].field
     def value(name: str) -> Any:
         return plain(field(name), row._mapping[field(name).column])  # type: ignore[arg-type]
