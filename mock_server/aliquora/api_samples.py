@@ -98,7 +98,8 @@ def create_sample() -> Response:
         _check_allowance(connection, now)
         _schedule(connection, sample_id, body.get("testDefinitionIds", []), now)
         row = owned(connection, _tables()["samples"], sample_id, "Sample")
-        return ok(sample_detail(connection, row), 201)
+        tests, checks = _tests_and_checks(connection, sample_id)
+    return ok(_detail(row, tests, checks), 201)  # shaped after the commit, out of the turn
 
 
 def _project(connection: Connection, project_id: int | None) -> Any:
@@ -228,7 +229,10 @@ def _schedule(connection: Connection, sample_id: int, definition_ids: list[int],
 
 
 def sample_detail(connection: Connection, row: Any) -> dict[str, Any]:
-    tests, checks = _tests_and_checks(connection, row.id)
+    return _detail(row, *_tests_and_checks(connection, row.id))
+
+
+def _detail(row: Any, tests: list, checks: list) -> dict[str, Any]:
     return {
         **serializers.sample(row),
         "tests": [] if deviation_on("AQ-10") else [serializers.sample_test(t) for t in tests],
