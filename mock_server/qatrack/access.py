@@ -3,7 +3,6 @@ permissions and the real throttles, in DRF's order (authenticate, permit, thrott
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
@@ -68,35 +67,30 @@ def _session_user() -> User | None:
 
 
 def load_user(user_id: int) -> User | None:
+    """The user and their permission codes (every authenticated request: on the driver)."""
     storage = current_core().storage
-    statements = _user_statements(storage)
     with storage.connect() as connection:
-        row = connection.execute(statements.user, {"user_id": user_id}).first()
+        row = storage.driver(_user_by_id, storage).first(connection, {"user_id": user_id})
         if row is None or not row.is_active:
             return None
-        codes = connection.execute(statements.codes, {"user_id": user_id}).scalars().all()
-    return User(row.id, row.username, bool(row.is_superuser), frozenset(codes))
+        codes = storage.driver(_permission_codes, storage).rows(connection, {"user_id": user_id})
+    return User(row.id, row.username, bool(row.is_superuser), frozenset(c[0] for c in codes))
 
 
-@dataclass(frozen=True)
-class _UserStatements:
-    user: sa.Select
-    codes: sa.CompoundSelect
+def _user_by_id(storage: Storage) -> sa.Select:
+    users = storage["users"]
+    return (sa.select(users.c.id, users.c.username, users.c.is_superuser, users.c.is_active)
+            .where(users.c.id == sa.bindparam("user_id")))
 
 
-@functools.lru_cache(maxsize=16)
-def _user_statements(storage: Storage) -> _UserStatements:
-    """A user's row and permission codes, built once per storage with the user's id a
-    bound parameter (every authenticated request reads them; the compiled form is reused)."""
-    users, groups = storage["users"], storage["user_groups"]
-    group_perms, user_perms = storage["group_permissions"], storage["user_permissions"]
+def _permission_codes(storage: Storage) -> sa.CompoundSelect:
+    """The codes of the user's groups and the user's own."""
+    groups, group_perms = storage["user_groups"], storage["group_permissions"]
+    user_perms = storage["user_permissions"]
     user_id = sa.bindparam("user_id")
     in_groups = sa.select(groups.c.group_id).where(groups.c.user_id == user_id)
-    return _UserStatements(
-        user=sa.select(users.c.id, users.c.username, users.c.is_superuser, users.c.is_active)
-        .where(users.c.id == user_id),
-        codes=sa.select(group_perms.c.codename).where(group_perms.c.group_id.in_(in_groups))
-        .union(sa.select(user_perms.c.codename).where(user_perms.c.user_id == user_id)))
+    return (sa.select(group_perms.c.codename).where(group_perms.c.group_id.in_(in_groups))
+            .union(sa.select(user_perms.c.codename).where(user_perms.c.user_id == user_id)))
 
 
 def require(model: str | None, allowed: tuple[str, ...]) -> User:

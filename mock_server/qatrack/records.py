@@ -48,9 +48,13 @@ def existing(key: str, value: Any) -> int:
     except links.HyperlinkError as exc:
         raise Invalid(str(exc)) from None
     storage = current_core().storage
-    table = storage[RESOURCES[key].table]
     with storage.connect() as connection:
-        found = connection.execute(sa.select(table.c.id).where(table.c.id == pk)).first()
+        found = storage.driver(_id_if_stored, storage[RESOURCES[key].table]).first(
+            connection, {"pk": pk})
     if found is None:
         raise Invalid(links.DOES_NOT_EXIST)
     return pk
+
+
+def _id_if_stored(table: sa.Table) -> sa.Select:
+    return sa.select(table.c.id).where(table.c.id == sa.bindparam("pk"))
