@@ -124,7 +124,7 @@ def _insert_tests(connection: Connection, plan: Plan, tli_id: int, checked: list
         return []
     rows = [{**values, "created": now, "created_by_id": plan.user_id} for _, values in judged]
     id_by_order = dict(connection.execute(
-        _inserted_ids(current_core().storage["testinstances"]), rows).tuples().all())
+        _inserted_ids(current_core().storage["testinstances"]), rows).all())
     saved = []
     for order, (one, (outcome, _values)) in enumerate(zip(checked, judged, strict=True)):
         ti_id = id_by_order[order]
