@@ -103,10 +103,15 @@ def parse(data: Any, *, partial: bool, instance_id: int | None = None) -> Submis
 
 def _unique_key(user_key: str, instance_id: int | None) -> None:
     storage = current_core().storage
-    table = storage["testlistinstances"]
-    query = sa.select(table.c.id).where(table.c.user_key == user_key)
-    if instance_id is not None:
-        query = query.where(table.c.id != instance_id)
+    editing = instance_id is not None
+    read = storage.driver(_holder_of_key, storage["testlistinstances"], editing)
+    values = {"user_key": user_key, **({"instance_id": instance_id} if editing else {})}
     with storage.connect() as connection:
-        if connection.execute(query).first() is not None:
+        if read.first(connection, values):
             raise Invalid(DUPLICATE_KEY)
+
+
+def _holder_of_key(table: sa.Table, editing: bool) -> sa.Select:
+    """Another list instance with the ``user_key`` (other than ``instance_id``, editing)."""
+    query = sa.select(table.c.id).where(table.c.user_key == sa.bindparam("user_key"))
+    return query.where(table.c.id != sa.bindparam("instance_id")) if editing else query
