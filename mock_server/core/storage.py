@@ -101,12 +101,21 @@ class Storage:
 
     def create_all(self) -> None:
         """Create the missing tables, and the indexes a newer version added to existing
-        ones (``create_all`` leaves an existing table's indexes alone)."""
+        ones (``create_all`` leaves an existing table's indexes alone).
+
+        Only a missing index is created: on PostgreSQL even ``CREATE INDEX IF NOT
+        EXISTS`` takes a share lock on its table, and a worker starting while others
+        serve writes would deadlock with them."""
         with self._turn(), self.engine.begin() as connection:
             self.metadata.create_all(connection)
-            for table in self.metadata.sorted_tables:
+            tables = self.metadata.sorted_tables
+            found = sa.inspect(connection).get_multi_indexes(
+                filter_names=[table.name for table in tables])
+            existing = {index["name"] for indexes in found.values() for index in indexes}
+            for table in tables:
                 for index in table.indexes:
-                    connection.execute(CreateIndex(index, if_not_exists=True))
+                    if index.name not in existing:
+                        connection.execute(CreateIndex(index, if_not_exists=True))
 
     def drop_all(self) -> None:
         with self._turn():
