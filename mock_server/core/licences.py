@@ -100,13 +100,13 @@ class LicencePool:
 
     def live(self, session: str, connection: sa.Connection | None = None) -> Seat | None:
         """The live session; pass the caller's connection when inside its transaction."""
-        now = self.clock.naive_now()
-        query = sa.select(self.table).where(self._live(session, now))
+        values = {"session": session, "now": self.clock.naive_now()}
+        read = self.storage.driver(_live_session, self.table)  # every request asks
         if connection is not None:
-            row = connection.execute(query).first()
+            row = read.first(connection, values)
         else:
             with self.storage.connect() as own:
-                row = own.execute(query).first()
+                row = read.first(own, values)
         return _seat(row) if row else None
 
     def sessions(self, pool: str | None = None) -> list[Seat]:
@@ -134,6 +134,12 @@ class LicencePool:
     def _live(self, session: str, now: datetime) -> sa.ColumnElement[bool]:
         c = self.table.c
         return sa.and_(c.session == session, c.expires_at > now)
+
+
+def _live_session(table: sa.Table) -> sa.Select:
+    c = table.c
+    return sa.select(table).where(c.session == sa.bindparam("session"),
+                                  c.expires_at > sa.bindparam("now", type_=c.expires_at.type))
 
 
 def _seat(row: Any) -> Seat:

@@ -25,6 +25,8 @@ from .timefmt import parse_iso, to_naive_utc
 from .writer_turns import writer_turns
 
 Seeder = Callable[[Connection, "Storage"], None]
+#: statements ``Storage.driver`` keeps; past this it starts again (never grows without end)
+MAX_DRIVER_STATEMENTS = 2048
 
 
 def engine_url(url: str) -> str:
@@ -176,8 +178,14 @@ class Storage:
         found = self._driver_statements.get(key)
         if found is None:
             found = DriverStatement(build(*args), self.engine.dialect, column_keys)
+            if len(self._driver_statements) >= MAX_DRIVER_STATEMENTS:
+                self._driver_statements.clear()  # a caller passing new statements each time
             self._driver_statements[key] = found
         return found
+
+    def driver_of(self, statement: sa.Executable) -> DriverStatement:
+        """A statement the caller built once and keeps (it is its own key), on the driver."""
+        return self.driver(_itself, statement)
 
     def load_rows(self, connection: Connection, data: Mapping[str, Sequence[dict]]) -> None:
         """Insert fixture rows (JSON-shaped) table by table, converting dates."""
@@ -191,6 +199,10 @@ class Storage:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _itself(statement: sa.Executable) -> sa.Executable:
+    return statement
 
 
 def _convert_row(table: sa.Table, row: dict) -> dict:
