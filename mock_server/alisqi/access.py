@@ -63,8 +63,8 @@ def authenticate() -> None:
     core = current_core()
     raw = presented_token()
     with core.storage.connect() as connection:
-        rows = connection.execute(statements(core).caller,
-                                  {"token_hash": hash_secret(raw)}).all() if raw else []
+        rows = core.storage.driver_of(statements(core).caller).records(
+            connection, {"token_hash": hash_secret(raw)}) if raw else []
         if rows:
             stored_limit = rows[0].rate_limit
         else:

@@ -79,7 +79,7 @@ def rows_of(definition: SetDef, *, oldest_first: bool = False, limit: int | None
         query = built.oldest_page if oldest_first else built.newest_page
         parameters = {"set_id": definition.id, "limit": limit, "offset": offset}
     with core.storage.connect() as connection:
-        rows = connection.execute(query, parameters).all()  # one fetchall, not a fetchone per row
+        rows = core.storage.driver_of(query).records(connection, parameters)  # one fetchall
     return [(r[0], r[1], decoded(r[2]), r[3]) for r in rows]
 
 

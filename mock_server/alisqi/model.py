@@ -58,7 +58,8 @@ def set_ids(core: Core, connection: Connection) -> list[int]:
 
 def load_set(core: Core, connection: Connection, set_id: int) -> SetDef | None:
     """The set with its fields and their options, in one query."""
-    rows = connection.execute(statements(core).set_definition, {"set_id": set_id}).all()
+    rows = core.storage.driver_of(statements(core).set_definition).records(
+        connection, {"set_id": set_id})
     if not rows:
         return None
     first = rows[0]

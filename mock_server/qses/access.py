@@ -92,8 +92,8 @@ def authenticate(label: str) -> Caller:
         raise denied()
     core = current_core()
     with core.storage.connect() as connection:
-        row = connection.execute(_token_query(), {"token_hash": hash_secret(token),
-                                                  "label": label}).first()
+        row = core.storage.driver_of(_token_query()).first(  # kept: built once
+            connection, {"token_hash": hash_secret(token), "label": label})
     if row is None:
         raise denied()
     if row.expires_at <= core.clock.naive_now() and not deviation_on("QS-05"):
