@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from operator import itemgetter
 from typing import Any
@@ -13,6 +14,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
 from ..core.deviations import deviation_on
+from ..core.driver_sql import DriverStatement, inserted, inserted_id, row_by_id
 from . import serializers
 from .access import caller
 from .blueprint import api, cached_list, ok, validated
@@ -105,17 +107,13 @@ def create_sample() -> Response:
 def _project(connection: Connection, project_id: int | None) -> Any:
     if project_id is None:
         return None
-    return _driver(_project_by_id).first(connection, {"project_id": project_id})
-
-
-def _project_by_id() -> sa.Select:
-    projects = _tables()["projects"]
-    return sa.select(projects).where(projects.c.id == sa.bindparam("project_id"))
+    return _driver(row_by_id, _tables()["projects"]).first(connection, {"id": project_id})
 
 
 def _insert_sample(connection: Connection, body: dict, project: Any, now: datetime) -> int:
     who = caller()
-    sample_id = _driver(_insert_sample_returning_id, column_keys=SAMPLE_KEYS).scalar(connection, {
+    insert = _driver(inserted_id, _tables()["samples"], column_keys=SAMPLE_KEYS)
+    sample_id = insert.scalar(connection, {
         "organization_id": who.organization_id, "tracking_id": "",
         "client_name": body["clientName"], "material_type_id": body["materialTypeId"],
         "project_id": body.get("projectId"), "storage_location_id": body.get("storageLocationId"),
@@ -142,22 +140,10 @@ SAMPLE_TEST_KEYS = (*STAMPED, "test_definition_id", "status")
 APPROVAL_KEYS = (*STAMPED, "step", "status")
 
 
-def _driver(build: Any, column_keys: tuple[str, ...] | None = None) -> Any:
+def _driver(build: Callable[..., Any], *args: Hashable,
+            column_keys: tuple[str, ...] | None = None) -> DriverStatement:
     """A create's statements run on the driver: they run inside the writer's turn."""
-    return current_core().storage.driver(build, column_keys=column_keys)
-
-
-def _insert_sample_returning_id() -> sa.Insert:
-    samples = _tables()["samples"]
-    return samples.insert().returning(samples.c.id)
-
-
-def _insert_sample_test() -> sa.Insert:
-    return _tables()["sample_tests"].insert()  # type: ignore[no-any-return]
-
-
-def _insert_approval() -> sa.Insert:
-    return _tables()["approval_records"].insert()  # type: ignore[no-any-return]
+    return current_core().storage.driver(build, *args, column_keys=column_keys)
 
 
 def _number_sample() -> sa.Update:
@@ -219,11 +205,13 @@ def _schedule(connection: Connection, sample_id: int, definition_ids: list[int],
     base = {"organization_id": org_id, "sample_id": sample_id, "created_at": now,
             "updated_at": now}
     if definition_ids:
-        _driver(_insert_sample_test, column_keys=SAMPLE_TEST_KEYS).run_many(connection, [
+        _driver(inserted, _tables()["sample_tests"], column_keys=SAMPLE_TEST_KEYS).run_many(
+            connection, [
             {**base, "test_definition_id": definition_id, "status": "pending"}
             for definition_id in definition_ids
         ])
-    _driver(_insert_approval, column_keys=APPROVAL_KEYS).run_many(connection, [
+    _driver(inserted, _tables()["approval_records"], column_keys=APPROVAL_KEYS).run_many(
+        connection, [
         {**base, "step": step, "status": "pending"} for step in APPROVAL_STEPS
     ])
 

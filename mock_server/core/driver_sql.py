@@ -182,3 +182,20 @@ def in_list_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
     size = in_list_size(len(values))
     padded = [*values, *([None] * (size - len(values)))]
     return {f"{name}_{i}": value for i, value in enumerate(padded)}
+
+
+# --- the statements every system needs (builders for ``Storage.driver``) ------------------
+
+def row_by_id(table: sa.Table) -> sa.Select:
+    """The row whose ``id`` is the bound ``id``."""
+    return sa.select(table).where(table.c.id == sa.bindparam("id"))
+
+
+def inserted(table: sa.Table) -> sa.Insert:
+    """An INSERT of the columns it is built with (``column_keys``)."""
+    return table.insert()
+
+
+def inserted_id(table: sa.Table) -> sa.Insert:
+    """An INSERT of the columns it is built with, returning the new row's ``id``."""
+    return table.insert().returning(table.c.id)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
-from ..core.driver_sql import in_list, in_list_size, in_list_values
+from ..core.driver_sql import in_list, in_list_size, in_list_values, row_by_id
 from . import evaluation as ev
 
 
@@ -48,8 +48,8 @@ class Collection:
 
 def collection(connection: Connection, utc_id: int) -> Collection:
     storage = current_core().storage
-    row = storage.driver(_collection_by_id, storage["unittestcollections"]).first(
-        connection, {"utc_id": utc_id})
+    row = storage.driver(row_by_id, storage["unittestcollections"]).first(
+        connection, {"id": utc_id})
     if row is None:
         raise sa.exc.NoResultFound(f"no unit test collection {utc_id}")
     lists: tuple[int, ...] = ()
@@ -57,10 +57,6 @@ def collection(connection: Connection, utc_id: int) -> Collection:
         read = storage.driver(_cycle_lists, storage["testlistcyclememberships"])
         lists = tuple(r[0] for r in read.rows(connection, {"cycle_id": row.test_list_cycle_id}))
     return Collection(row, lists)
-
-
-def _collection_by_id(utcs: sa.Table) -> sa.Select:
-    return sa.select(utcs).where(utcs.c.id == sa.bindparam("utc_id"))
 
 
 def _cycle_lists(members: sa.Table) -> sa.Select:

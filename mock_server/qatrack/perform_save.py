@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
+from ..core.driver_sql import inserted, inserted_id
 from . import evaluation as ev
 from .perform_checks import Checked
 from .perform_context import Collection
@@ -72,7 +73,7 @@ def save_instance(connection: Connection, plan: Plan, checked: list[Checked],
     if tli_id is None:
         values.update(created=now, created_by_id=plan.user_id, flagged=False,
                       all_reviewed=False, due_date=plan.collection.row.due_date)
-        tli_id = storage.driver(_insert_returning_id, table, column_keys=tuple(values)).scalar(
+        tli_id = storage.driver(inserted_id, table, column_keys=tuple(values)).scalar(
             connection, values)
         fresh = True
     else:
@@ -182,13 +183,9 @@ def _attach(connection: Connection, user_id: int, now: datetime, filename: str,
     values = {"filename": filename, "content": content, "label": filename, "comment": "",
               "testlistinstance_id": tli_id, "testinstance_id": ti_id, "created": now,
               "created_by_id": user_id}
-    insert = storage.driver(_insert_returning_id, storage["attachments"],
+    insert = storage.driver(inserted_id, storage["attachments"],
                             column_keys=tuple(values))
     return int(insert.scalar(connection, values))
-
-
-def _insert_returning_id(table: sa.Table) -> sa.Insert:
-    return table.insert().returning(table.c.id)
 
 
 def _comment(connection: Connection, user_id: int, tli_id: int, text: str,
@@ -198,7 +195,7 @@ def _comment(connection: Connection, user_id: int, tli_id: int, text: str,
     values = {"content_type_id": kind, "object_pk": str(tli_id), "user_id": user_id,
               "user_name": "", "comment": text, "submit_date": now, "is_public": True,
               "is_removed": False}
-    storage.driver(_insert, storage["comments"], column_keys=tuple(values)).run(
+    storage.driver(inserted, storage["comments"], column_keys=tuple(values)).run(
         connection, values)
 
 
@@ -206,10 +203,6 @@ def _list_instance_type(types: sa.Table) -> sa.Select:
     """The content type of a list instance (what a comment is on)."""
     return sa.select(types.c.id).where(types.c.app_label == "qa",
                                        types.c.model == "testlistinstance")
-
-
-def _insert(table: sa.Table) -> sa.Insert:
-    return table.insert()
 
 
 def _schedule(connection: Connection, plan: Plan, tli_id: int) -> None:

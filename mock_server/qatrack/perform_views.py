@@ -12,6 +12,7 @@ from flask import Response
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
+from ..core.driver_sql import row_by_id
 from . import access, bodies, links, perform_checks, perform_context
 from . import evaluation as ev
 from .computed import session_url
@@ -149,12 +150,8 @@ def _submitted(row: Any) -> Any:
 def _written(connection: Connection, tli_id: int) -> Any:
     """The list instance as stored, read in the writing transaction (on the driver)."""
     storage = current_core().storage
-    return storage.driver(_instance_by_id, storage["testlistinstances"]).first(
-        connection, {"tli_id": tli_id})
-
-
-def _instance_by_id(table: sa.Table) -> sa.Select:
-    return sa.select(table).where(table.c.id == sa.bindparam("tli_id"))
+    return storage.driver(row_by_id, storage["testlistinstances"]).first(
+        connection, {"id": tli_id})
 
 
 def _write_form(row: Any, tli_id: int, saved: list[Saved]) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import Response
 
 from ..core import current_core
+from ..core.driver_sql import row_by_id
 from . import links
 from .drf_fields import Invalid
 from .errors import not_found
@@ -49,12 +50,8 @@ def existing(key: str, value: Any) -> int:
         raise Invalid(str(exc)) from None
     storage = current_core().storage
     with storage.connect() as connection:
-        found = storage.driver(_id_if_stored, storage[RESOURCES[key].table]).first(
-            connection, {"pk": pk})
+        found = storage.driver(row_by_id, storage[RESOURCES[key].table]).first(
+            connection, {"id": pk})
     if found is None:
         raise Invalid(links.DOES_NOT_EXIST)
     return pk
-
-
-def _id_if_stored(table: sa.Table) -> sa.Select:
-    return sa.select(table.c.id).where(table.c.id == sa.bindparam("pk"))

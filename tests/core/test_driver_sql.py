@@ -11,7 +11,13 @@ import pytest
 import sqlalchemy as sa
 from engines import fresh_postgres_database
 
-from apidouble.mock_server.core.driver_sql import in_list, in_list_size, in_list_values
+from apidouble.mock_server.core.driver_sql import (
+    in_list,
+    in_list_size,
+    in_list_values,
+    inserted_id,
+    row_by_id,
+)
 from apidouble.mock_server.core.storage import Storage
 
 
@@ -40,11 +46,6 @@ def _storage(url: str) -> Storage:
     return made
 
 
-def _insert(storage: Storage) -> sa.Insert:
-    things = storage["things"]
-    return things.insert().returning(things.c.id)
-
-
 def _by_name(storage: Storage) -> sa.Select:
     things = storage["things"]
     return (sa.select(things.c.id, things.c.name, things.c.seen_at, things.c.born,
@@ -69,12 +70,12 @@ KEYS = ("name", "seen_at", "born", "active", "kind", "score", "price")
 def test_values_round_trip_as_with_execute(storage: Storage) -> None:
     seen = datetime(2026, 3, 4, 5, 6, 7, 123000)
     with storage.begin() as connection:
-        insert = storage.driver(_insert, storage, column_keys=KEYS)
+        insert = storage.driver(inserted_id, storage["things"], column_keys=KEYS)
         new_id = insert.scalar(connection, {"name": "a", "seen_at": seen,
                                             "born": date(2020, 1, 2), "active": True,
                                             "kind": "x", "score": 1.5,
                                             "price": Decimal("2.25")})
-        storage.driver(_insert, storage, column_keys=KEYS).run_many(connection, [
+        storage.driver(inserted_id, storage["things"], column_keys=KEYS).run_many(connection, [
             {"name": "b", "seen_at": None, "born": None, "active": False, "kind": "y",
              "score": None, "price": None},
             {"name": "b", "seen_at": seen, "born": None, "active": True, "kind": "z",
@@ -96,12 +97,15 @@ def test_values_round_trip_as_with_execute(storage: Storage) -> None:
 
 def test_updates_count_the_rows_they_change(storage: Storage) -> None:
     with storage.begin() as connection:
-        new_id = storage.driver(_insert, storage, column_keys=KEYS).scalar(connection, {
+        insert = storage.driver(inserted_id, storage["things"], column_keys=KEYS)
+        new_id = insert.scalar(connection, {
             "name": "a", "seen_at": None, "born": None, "active": True, "kind": "x",
             "score": None, "price": None})
         rename = storage.driver(_rename, storage)
         assert rename.run(connection, {"thing": new_id, "new_name": "c"}) == 1
         assert rename.run(connection, {"thing": new_id + 100, "new_name": "d"}) == 0
+        assert storage.driver(row_by_id, storage["things"]).first(
+            connection, {"id": new_id}).name == "c"
     with storage.connect() as connection:
         assert storage.driver(_by_name, storage).first(connection, {"name": "c"}).id == new_id
         assert storage.driver(_by_name, storage).first(connection, {"name": "a"}) is None
@@ -113,7 +117,7 @@ def test_what_cannot_run_on_the_driver_is_refused_when_built(tmp_path: Path) -> 
     with pytest.raises(ValueError, match="IN list"):
         storage.driver(_in_list, storage)
     with pytest.raises(ValueError, match="computed in Python"):  # ``kind`` has a default
-        storage.driver(_insert, storage, column_keys=("name", "active"))
+        storage.driver(inserted_id, things, column_keys=("name", "active"))
     with pytest.raises(ValueError, match="closes over"):
         storage.driver(lambda: sa.select(things.c.id))
     storage.dispose()
