@@ -70,9 +70,6 @@ def authenticate() -> None:
         else:
             stored_limit = setting(core, connection, RATE_LIMIT_KEY, str(DEFAULT_LIMIT))
     row = rows[0] if rows else None
-    if row is not None:
-        core.clock.remember(row.clock_offset)
-        core.pages.remember(row.generation)
     limit = int(stored_limit if stored_limit is not None else DEFAULT_LIMIT)
     subject = f"token:{row.id}" if row is not None else f"ip:{request.remote_addr}"
     _count(limit, subject)

@@ -20,8 +20,9 @@ RATE_LIMIT_KEY = "rateLimit"
 
 @dataclass(frozen=True)
 class Statements:
-    #: by ``token_hash``: the token, the clock offset, data generation and rate limit
-    #: setting, and one row per set its user's group may use (one row without when none)
+    #: by ``token_hash``: the token, the rate limit setting, and one row per set its
+    #: user's group may use (one row without when none); the clock offset and the data
+    #: generation are read before every request by the core (``Core.read_shared_state``)
     caller: sa.Select
     #: by ``set_id``: the set, its fields in order and their options (outer joined)
     set_definition: sa.Select
@@ -48,9 +49,7 @@ def _build(core: Core) -> Statements:
                                                           "settings"))
     rate_limit = (sa.select(settings.c.value).where(settings.c.key == RATE_LIMIT_KEY)
                   .scalar_subquery())
-    caller = (sa.select(tokens, core.clock.offset_column().label("clock_offset"),
-                        core.pages.generation_column().label("generation"),
-                        rate_limit.label("rate_limit"),
+    caller = (sa.select(tokens, rate_limit.label("rate_limit"),
                         permissions.c.set_id.label("permission_set_id"),
                         permissions.c.level.label("permission_level"))
               .select_from(tokens.outerjoin(users, users.c.id == tokens.c.user_id)

@@ -38,11 +38,6 @@ class PageCache:
         self.bypass: Callable[[], bool] = lambda: False
 
     # --- the generation ----------------------------------------------------------------
-    def generation_column(self) -> sa.ScalarSelect:
-        """The generation as a scalar subquery, to ride along a request's first query."""
-        return (sa.select(self.table.c.value)
-                .where(self.table.c.key == GENERATION_KEY).scalar_subquery())
-
     def remember(self, generation: str | None) -> None:
         if has_request_context():
             g.apidouble_generation = generation or ""
