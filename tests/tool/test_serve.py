@@ -58,6 +58,14 @@ def test_every_system_under_its_name_and_credentials_printed(tmp_path: Path) -> 
         offsets = {requests.get(base + "/aliquora/__admin/clock", timeout=5).json()[
             "offsetSeconds"] for _ in range(6)}
         assert offsets == {60.0}
+        # the workers listen with SO_REUSEPORT; a second serve on the port is still refused
+        port = base.rsplit(":", 1)[1]
+        second = subprocess.run(
+            [sys.executable, "-m", "apidouble", "serve", "aliquora", "--port", port,
+             "--db", f"sqlite:///{tmp_path / 'second.sqlite3'}"],
+            capture_output=True, text=True, timeout=60)
+        assert second.returncode != 0 and "cannot listen on" in second.stderr
+        assert "Traceback" not in second.stderr
     output = process.stdout.read() if process.stdout else ""
     assert f"{base}/aliquora" in output and key in output
 
