@@ -3,7 +3,6 @@ instance's nested test instances, attachments and comments, an attachment's file
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -61,13 +60,8 @@ def json_value(serializer: Serializer, row: Any) -> Any:
 def ti_attachments(serializer: Serializer, row: Any) -> list[str | None]:
     table = serializer.storage["attachments"]
 
-    def fetch(ids: list[int]) -> dict[int, list[Any]]:
-        found: dict[int, list[Any]] = defaultdict(list)
-        for owner, pk in serializer.connection.execute(
-                sa.select(table.c.testinstance_id, table.c.id)
-                .where(table.c.testinstance_id.in_(ids)).order_by(table.c.id)):
-            found[owner].append(pk)
-        return found
+    def fetch(ids: list[int]) -> dict[int, list[int]]:
+        return serializer.grouped(table, "testinstance_id", "id", ids)
 
     return [serializer.link("attachments/attachments", pk)
             for pk in serializer.batched("ti_attachments", row.id, fetch)]

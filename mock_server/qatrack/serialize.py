@@ -8,7 +8,7 @@ field. Computed fields are looked up in ``COMPUTED``, filled by ``computed.py``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
+from ..core.driver_sql import in_list, in_list_size, in_list_values
 from . import dates, links
 from .deviations import deviation_on
 from .model import Field, Resource
@@ -64,7 +65,7 @@ class Serializer:
         self._many: dict[str, dict[int, list[int]]] = {}
         self._batch: list[int] = []
         self._in_batch: frozenset[int] = frozenset()
-        self._batched: dict[str, dict[int, list[Any]]] = {}
+        self._batched: dict[str, Mapping[int, Sequence[Any]]] = {}
         self._dates: dict[datetime, str] = {}
 
     def link(self, key: str, pk: int | None) -> str | None:
@@ -117,7 +118,7 @@ class Serializer:
         return out
 
     def batched(self, name: str, row_id: int,
-                fetch: Callable[[list[int]], dict[int, list[Any]]]) -> list[Any]:
+                fetch: Callable[[list[int]], Mapping[int, Sequence[Any]]]) -> Sequence[Any]:
         """A computed field's per-row lookup, made once for the whole page of :meth:`many`
         (one query instead of one per row); a row outside the page is fetched alone."""
         if row_id not in self._in_batch:
@@ -129,19 +130,38 @@ class Serializer:
 
     def _prefetch(self, field: Field, ids: list[int]) -> dict[int, list[int]]:
         name, source, target = through(self.resource, field)
-        table = self.storage[name]
-        order = [table.c.order] if "order" in table.c else []
-        query = (sa.select(table.c[source], table.c[target])
-                 .where(table.c[source].in_(ids)).order_by(*order, table.c.id))
+        return self.grouped(self.storage[name], source, target, ids)
+
+    def grouped(self, table: sa.Table, source: str, target: str,
+                ids: Sequence[int]) -> dict[int, list[int]]:
+        """``{source id: [target ids]}`` of ``table``'s rows whose ``source`` is in ``ids``,
+        in the table's order: a page's links in one statement on the driver."""
         found: dict[int, list[int]] = defaultdict(list)
-        for source_id, target_id in self.connection.execute(query):
-            found[source_id].append(target_id)
+        for start in range(0, len(ids), GROUPED_CHUNK):
+            chunk = ids[start:start + GROUPED_CHUNK]
+            statement = self.storage.driver(_pairs, table, source, target,
+                                            in_list_size(len(chunk)))
+            for source_id, target_id in statement.rows(self.connection,
+                                                       in_list_values("owner", chunk)):
+                found[source_id].append(target_id)
         return found
 
     def nested(self, key: str, rows: Sequence[Any]) -> list[dict[str, Any]]:
         from .registry import RESOURCES
 
         return Serializer(self.connection, RESOURCES[key]).many(rows)
+
+
+#: ids per statement of :meth:`Serializer.grouped` (a page may be far longer; SQLite takes
+#: at most 32766 bound values)
+GROUPED_CHUNK = 1024
+
+
+def _pairs(table: sa.Table, source: str, target: str, size: int) -> sa.Select:
+    """(source, target) of the rows whose ``source`` is one of ``size`` bound ids."""
+    order = [table.c.order] if "order" in table.c else []
+    return (sa.select(table.c[source], table.c[target])
+            .where(in_list(table.c[source], "owner", size)).order_by(*order, table.c.id))
 
 
 def plain(field: Field, value: Any) -> Any:
