@@ -3,7 +3,6 @@ instance per test, attachments, the comment, and the collection's schedule."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -118,14 +117,17 @@ def _test_values(connection: Connection, plan: Plan, tli_id: int, order: int, on
 def _insert_tests(connection: Connection, plan: Plan, tli_id: int, checked: list[Checked],
                   status_id: int, now: datetime) -> list[Saved]:
     """The test instances of a list instance this request inserted: none exist yet, nor
-    their attachments, so they go in as one multi-row INSERT returning their ids."""
+    their attachments, so they go in with one ``executemany`` on the driver, and one
+    read gives their ids by ``order`` (unique within the list instance)."""
     judged = [_test_values(connection, plan, tli_id, order, one, status_id, now)
               for order, one in enumerate(checked)]
     if not judged:
         return []
     rows = [{**values, "created": now, "created_by_id": plan.user_id} for _, values in judged]
-    id_by_order = dict(connection.execute(
-        _inserted_ids(current_core().storage["testinstances"]), rows).all())
+    storage = current_core().storage
+    table = storage["testinstances"]
+    storage.driver(inserted, table, column_keys=tuple(rows[0])).run_many(connection, rows)
+    id_by_order = dict(storage.driver(_ids_by_order, table).rows(connection, {"tli": tli_id}))
     saved = []
     for order, (one, (outcome, _values)) in enumerate(zip(checked, judged, strict=True)):
         ti_id = id_by_order[order]
@@ -136,11 +138,10 @@ def _insert_tests(connection: Connection, plan: Plan, tli_id: int, checked: list
     return saved
 
 
-@functools.lru_cache(maxsize=16)
-def _inserted_ids(table: sa.Table) -> sa.Insert:
-    """Rows come back in no promised order; each row's ``order`` (unique within its list
-    instance) says which it is, so SQLAlchemy can send them as one multi-row INSERT."""
-    return table.insert().returning(table.c.order, table.c.id)
+def _ids_by_order(table: sa.Table) -> sa.Select:
+    """``(order, id)`` of the test instances of the list instance bound as ``tli``."""
+    return (sa.select(table.c.order, table.c.id)
+            .where(table.c.test_list_instance_id == sa.bindparam("tli")))
 
 
 def _save_test(connection: Connection, plan: Plan, tli_id: int, order: int, one: Checked,
