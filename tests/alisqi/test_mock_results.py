@@ -69,6 +69,20 @@ def test_key_field_upsert_edit_only_and_null_clears(api: Api) -> None:
     assert answer[0] and not by_batch(api, "K-404")
 
 
+def test_key_field_picks_the_first_row_of_a_key_and_works_on_numbers(api: Api) -> None:
+    """Text keys are looked up by the database, other keys over the whole set: both
+    update the first result of a key and leave the rest alone."""
+    store(api, [{"product_": "PP Cast 50", "batchnumber_": "D-1", "thickness_": 71.5},
+                {"product_": "PP Cast 50", "batchnumber_": "D-1", "thickness_": 72.5}])
+    assert store(api, [{"batchnumber_": "D-1", "remarks_": "first"}],
+                 keyField="batchnumber_") == [""]
+    by_id = sorted(by_batch(api, "D-1"), key=lambda row: int(row["@id"]))
+    assert [row["remarks_"] for row in by_id] == ["first", None]
+    assert store(api, [{"thickness_": 72.5, "remarks_": "by number"}],
+                 keyField="thickness_") == [""]
+    assert sorted(str(row["remarks_"]) for row in by_batch(api, "D-1")) == ["by number", "first"]
+
+
 def test_add_list_options_adds_a_label(api: Api) -> None:
     refused = store(api, [{"product_": "PE-80 Film", "batchnumber_": "O-1", "line_": "Line 9"}])
     assert refused[0]
