@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
+from ..core.driver_sql import inserted_id
 from .blueprint import api, json_param, ok, the_set
 from .deviations import deviation_on
 from .model import DATE_FIELD, SetDef
@@ -27,6 +28,7 @@ from .values import ValueError_, parse_datetime, parse_value
 
 MAX_RESULTS = 10_000
 SUCCESS = ""
+INSERTED = ("set_id", "date", "values", "modified_at")
 #: field types whose values are stored as JSON strings (see ``values.parse_value``)
 STRING_KINDS = ("text", "memo", "date", "datetime")
 
@@ -71,7 +73,10 @@ class Store:
         self.added: dict[str, dict[str, int]] = {}
         self.keys: dict[Any, int] = {}
         self.now = current_core().clock.naive_now()
-        self.results = current_core().storage["results"]
+        storage = current_core().storage
+        self.results = storage["results"]
+        #: a call inserts up to thousands of results: each on the driver (Storage.driver)
+        self.insert = storage.driver(inserted_id, self.results, column_keys=INSERTED)
         self.written = False
 
     def _keys(self, submitted: list[Any]) -> dict[Any, int]:
@@ -143,10 +148,10 @@ class Store:
         if self.edit_only:
             raise ValueError_(f"No result found with {self.key_field} '{item.get(self.key_field)}'")
         self.check_required(values)
-        new_id = self.connection.execute(self.results.insert(), {  # values as parameters:
-            "set_id": self.definition.id, "date": date or self.now,  # one cached statement
+        new_id = self.insert.scalar(self.connection, {
+            "set_id": self.definition.id, "date": date or self.now,
             "values": json.dumps(values), "modified_at": self.now,
-        }).inserted_primary_key[0]  # type: ignore[index]
+        })
         if key is not None:
             self.keys[_hashable(key)] = new_id
         self.written = True
