@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -21,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..core import Core, current_core
+from ..core.storage import Storage
 from .schema import NUMERIC, Entity, Prop
 
 DECLARED, VALUES = "extension_properties", "extension_values"
@@ -70,11 +72,27 @@ def as_prop(row: Any) -> Prop:
     )
 
 
+#: per storage, the declarations last read and the data generation they were read under
+_READ: WeakKeyDictionary[Storage, tuple[str, dict[str, tuple[Prop, ...]]]] = WeakKeyDictionary()
+
+
 def declared(connection: Connection | None = None) -> dict[str, tuple[Prop, ...]]:
-    """Entity name -> its extension properties (read once per request)."""
-    if has_request_context() and hasattr(g, "alemba_extensions") and connection is None:
+    """Entity name -> its extension properties.
+
+    Outside a write (no ``connection``) they are read once per request, and not
+    at all while the data generation (``Core.read_shared_state``, stamped anew by
+    every write of any worker) is the one they were last read under.
+    """
+    in_request = has_request_context() and connection is None
+    if in_request and hasattr(g, "alemba_extensions"):
         return g.alemba_extensions  # type: ignore[no-any-return]
     storage = current_core().storage
+    generation = g.get("apidouble_generation") if in_request else None
+    if generation:
+        kept = _READ.get(storage)
+        if kept is not None and kept[0] == generation:
+            g.alemba_extensions = kept[1]
+            return kept[1]
     table = storage[DECLARED]
     query = sa.select(table).order_by(table.c.entity, table.c.name)
     if connection is None:
@@ -86,8 +104,10 @@ def declared(connection: Connection | None = None) -> dict[str, tuple[Prop, ...]
     for row in rows:
         out.setdefault(row.entity, []).append(as_prop(row))
     found = {name: tuple(props) for name, props in out.items()}
-    if has_request_context() and connection is None:
+    if in_request:
         g.alemba_extensions = found
+    if generation:
+        _READ[storage] = (generation, found)
     return found
 
 

@@ -136,3 +136,20 @@ def test_export_import_export_is_stable(app: Flask, tmp_path: Path) -> None:
     with copy_core.storage.connect() as connection:
         second = export_data(copy_core, connection)
     assert json.dumps(second, sort_keys=True) == json.dumps(first, sort_keys=True)
+
+
+def test_a_declaration_is_seen_by_the_next_request(app: Flask,
+                                                   client: tuple[str, requests.Session]) -> None:
+    """Declarations are read again only when the data generation changed: a new one
+    (a write like any other) shows in the very next $metadata."""
+    base, http = client
+
+    def call_properties() -> set[str]:
+        return {p["name"] for p in http.get(f"{base}/call/$metadata", timeout=10)
+                .json()["properties"]}
+
+    assert "CustomString9" not in call_properties()
+    assert "CustomString9" not in call_properties()  # the second read is the kept one
+    apply(app, {"extensionProperties": [{"entity": "Call", "name": "CustomString9",
+                                          "type": "Text", "length": 10}]})
+    assert "CustomString9" in call_properties()
