@@ -24,7 +24,6 @@ from .params import (
     parse_id,
     sample_tests_query,
 )
-from .statements import prepared
 from .workflow import TEST_STATUSES
 
 
@@ -45,10 +44,10 @@ def list_sample_tests() -> dict[str, Any]:
     limit, cursor = limit_and_cursor()
     if cursor is not None:
         filters["cursor"] = cursor
-    names = tuple(filters)
-    query = prepared(f"sample tests page {names}", lambda: _sample_tests_page(names))
-    with current_core().storage.connect() as connection:
-        rows = connection.execute(query, {**filters, "fetch": limit + 1}).all()
+    storage = current_core().storage
+    read = storage.driver(_sample_tests_page, tuple(filters))
+    with storage.connect() as connection:
+        rows = read.records(connection, {**filters, "fetch": limit + 1})
     return fetched_page(rows, limit, attrgetter("id"), serializers.sample_test)
 
 
@@ -62,8 +61,8 @@ def _sample_tests_page(filter_names: tuple[str, ...]) -> sa.Select:
 
 
 def _owned_test(connection: Connection, test_id: int) -> Any:
-    row = connection.execute(prepared("owned sample test", _owned_test_query), {
-        "test_id": test_id, "organization_id": caller().organization_id}).first()
+    row = current_core().storage.driver(_owned_test_query).first(connection, {
+        "test_id": test_id, "organization_id": caller().organization_id})
     if row is None:
         raise ApiError(404, "not_found", f"Sample test {test_id} was not found.")
     return row
@@ -100,13 +99,15 @@ def enter_result(connection: Connection, test_id: int, body: dict,
                       entered_by=caller().user_id if entered else None)
     if "notes" in body:
         values["notes"] = body["notes"]
-    update = prepared(f"enter result unlocked={unlocked}", lambda: _enter_result(unlocked))
-    connection.execute(update, {"test_id": test_id, **values})
+    # The SET clause is the columns given: one statement per combination (at most 8).
+    update = core.storage.driver(_enter_result, unlocked, column_keys=tuple(values))
+    update.run(connection, {"test_id": test_id, **values})
     return serializers.sample_test(_owned_test(connection, test_id))
 
 
 def _enter_result(unlocked: bool) -> sa.Update:
-    """The test's columns given as parameters; a verified one is left alone unless unlocked."""
+    """The test's columns given as parameters (``column_keys``); a verified one is left alone
+    unless unlocked."""
     tests = current_core().storage["sample_tests"]
     update = tests.update().where(tests.c.id == sa.bindparam("test_id"))
     return update if unlocked else update.where(tests.c.status != "verified")
@@ -136,14 +137,18 @@ def verify_sample_test(raw_id: str) -> Response:
             raise ApiError(409, "result_missing", f"Sample test {test_id} has no result to verify.")
         now = core.clock.naive_now()
         # Conditional: of two concurrent verifications exactly one wins, the other gets 409.
-        won = connection.execute(prepared("verify test", _verify), {
+        won = core.storage.driver(_verify, column_keys=VERIFIED_COLUMNS).run(connection, {
             "test_id": test_id, "status": "completed" if deviation_on("AQ-22") else "verified",
             "verified_at": now, "verified_by": caller().user_id, "updated_at": now,
-        }).rowcount
+        })
         if won != 1:
             raise ApiError(409, "test_verified_locked", f"Sample test {test_id} is already "
                            "verified and locked.")
         return ok(serializers.sample_test(_owned_test(connection, test_id)))
+
+
+#: the columns a verification sets (the SET clause of ``_verify``)
+VERIFIED_COLUMNS = ("status", "verified_at", "verified_by", "updated_at")
 
 
 def _verify() -> sa.Update:
