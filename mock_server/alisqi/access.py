@@ -16,9 +16,10 @@ from flask import Response, g, request
 from ..core import ApiError, current_core
 from ..core.auth import bearer_token
 from ..core.ratelimit import Decision, RateLimit, Window
+from . import statements
 from .deviations import deviation_on
 from .model import setting
-from .statements import RATE_LIMIT_KEY, statements
+from .statements import RATE_LIMIT_KEY
 from .tokens import address_allowed, hash_secret
 
 LEGACY_PARAMS = ("access_token", "authToken", "authtoken", "accessToken")
@@ -63,7 +64,7 @@ def authenticate() -> None:
     core = current_core()
     raw = presented_token()
     with core.storage.connect() as connection:
-        rows = core.storage.driver_of(statements(core).caller).records(
+        rows = core.storage.driver(statements.caller, core.storage).records(
             connection, {"token_hash": hash_secret(raw)}) if raw else []
         if rows:
             stored_limit = rows[0].rate_limit

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import Core
-from .statements import statements
+from . import statements
 
 #: every set has a result date, a datetime, whatever its own fields are
 DATE_FIELD = "date"
@@ -58,7 +58,7 @@ def set_ids(core: Core, connection: Connection) -> list[int]:
 
 def load_set(core: Core, connection: Connection, set_id: int) -> SetDef | None:
     """The set with its fields and their options, in one query."""
-    rows = core.storage.driver_of(statements(core).set_definition).records(
+    rows = core.storage.driver(statements.set_definition, core.storage).records(
         connection, {"set_id": set_id})
     if not rows:
         return None

@@ -40,6 +40,8 @@ class DriverStatement:
                                                                  None):
             raise ValueError("a column default is computed in Python: pass its value, or use "
                              "connection.execute")
+        #: what it was compiled from, for a caller that must stream it through SQLAlchemy
+        self.statement = statement
         self.sql: str = compiled.string
         self._dialect = dialect
         self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
