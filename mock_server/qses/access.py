@@ -21,7 +21,6 @@ from . import throttles
 from .blueprint import API_PREFIX, api, endpoint_label
 from .deviations import deviation_on
 from .errors import denied, throttled
-from .statements import kept
 
 TOKEN_KIND = "qses-access"
 OPEN_ENDPOINTS = ("POST token", "GET diagnostics/ping", "GET diagnostics/version")
@@ -67,23 +66,17 @@ def family_of(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[str]:
     return sa.literal("account-") + sa.cast(account_id, sa.String)
 
 
-def _token_query() -> sa.Select:
+def _token_query(tokens: sa.Table, accounts: sa.Table, grants: sa.Table) -> sa.Select:
     """The token, its account and whether the account holds the endpoint's grant; the
     token's hash and the endpoint label bound. (The clock offset and the data
     generation are already read before every request, by the core.)"""
-    core = current_core()
-    tokens, accounts, grants = core.tokens.table, core.storage["accounts"], core.storage["grants"]
-
-    def build() -> sa.Select:
-        granted = sa.exists().where(grants.c.account_id == accounts.c.id,
-                                    grants.c.endpoint == sa.bindparam("label"))
-        return (sa.select(accounts.c.id, accounts.c.username, tokens.c.expires_at,
-                          granted.label("granted"))
-                .select_from(tokens.join(accounts, tokens.c.family == family_of(accounts.c.id)))
-                .where(tokens.c.token_hash == sa.bindparam("token_hash"),
-                       tokens.c.kind == TOKEN_KIND, tokens.c.revoked_at.is_(None)))
-
-    return kept(accounts, "token", build)
+    granted = sa.exists().where(grants.c.account_id == accounts.c.id,
+                                grants.c.endpoint == sa.bindparam("label"))
+    return (sa.select(accounts.c.id, accounts.c.username, tokens.c.expires_at,
+                      granted.label("granted"))
+            .select_from(tokens.join(accounts, tokens.c.family == family_of(accounts.c.id)))
+            .where(tokens.c.token_hash == sa.bindparam("token_hash"),
+                   tokens.c.kind == TOKEN_KIND, tokens.c.revoked_at.is_(None)))
 
 
 def authenticate(label: str) -> Caller:
@@ -91,9 +84,11 @@ def authenticate(label: str) -> Caller:
     if token is None:
         raise denied()
     core = current_core()
-    with core.storage.connect() as connection:
-        row = core.storage.driver_of(_token_query()).first(  # kept: built once
-            connection, {"token_hash": hash_secret(token), "label": label})
+    storage = core.storage
+    query = storage.driver(_token_query, core.tokens.table, storage["accounts"],
+                           storage["grants"])
+    with storage.connect() as connection:
+        row = query.first(connection, {"token_hash": hash_secret(token), "label": label})
     if row is None:
         raise denied()
     if row.expires_at <= core.clock.naive_now() and not deviation_on("QS-05"):

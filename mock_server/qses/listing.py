@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,17 +10,15 @@ import sqlalchemy as sa
 from flask import Response
 from sqlalchemy.engine import Connection
 
+from ..core.driver_sql import DriverStatement
 from .blueprint import collection, paging
 from .deviations import deviation_on
 
 
 @dataclass(frozen=True)
 class Search:
-    """A list query's page (``page_limit`` and ``page_offset`` bound) and its count.
-
-    Kept (see :mod:`.statements`), a search is built once; its other parameters are
-    bound too.
-    """
+    """A list query's page (``page_limit`` and ``page_offset`` bound) and its count,
+    run through SQLAlchemy (the short lists built per request)."""
 
     rows: sa.Select
     count: sa.Select
@@ -30,16 +28,36 @@ class Search:
         return cls(query.limit(sa.bindparam("page_limit")).offset(sa.bindparam("page_offset")),
                    sa.select(sa.func.count()).select_from(query.order_by(None).subquery()))
 
+    def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any]:
+        return connection.execute(self.rows, params).all()
 
-def page(connection: Connection, search: Search, dump: Callable[[Any], dict[str, Any]],
-         *, params: dict[str, Any] | None = None, default_limit: int = 50,
-         max_limit: int = 50) -> Response:
+    def total(self, connection: Connection, params: dict[str, Any]) -> int:
+        return int(connection.execute(self.count, params).scalar() or 0)
+
+
+@dataclass(frozen=True)
+class DriverSearch:
+    """A :class:`Search` whose two statements ``Storage.driver`` keeps (the contact
+    search, the hot one): built once, run on the driver."""
+
+    rows: DriverStatement
+    count: DriverStatement
+
+    def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any]:
+        return self.rows.records(connection, params)
+
+    def total(self, connection: Connection, params: dict[str, Any]) -> int:
+        return int(self.count.scalar(connection, params) or 0)
+
+
+def page(connection: Connection, search: Search | DriverSearch,
+         dump: Callable[[Any], dict[str, Any]], *, params: dict[str, Any] | None = None,
+         default_limit: int = 50, max_limit: int = 50) -> Response:
     offset, limit, with_total = paging(default_limit, max_limit)
     params = params or {}
-    rows = connection.execute(search.rows, {**params, "page_limit": limit + 1,
-                                            "page_offset": offset}).all()
+    rows = search.fetch(connection, {**params, "page_limit": limit + 1, "page_offset": offset})
     total = None
     if with_total or deviation_on("QS-08"):
-        total = int(connection.execute(search.count, params).scalar() or 0)
+        total = search.total(connection, params)
     return collection([dump(row) for row in rows[:limit]], offset, limit, len(rows) > limit,
                       total)

@@ -36,7 +36,6 @@ from sqlalchemy.engine import Connection
 from ..core import current_core
 from . import store
 from .contact_dto import email_key, mobile_key
-from .statements import kept
 
 WEIGHTS = {"student_institution_id": 82, "email": 60, "mobile": 25, "date_of_birth": 22,
            "country_of_citizenship": 5}
@@ -93,23 +92,23 @@ def score(wanted: list[tuple[str, Any, int]], row: Any) -> int:
 
 
 def candidates(connection: Connection, values: dict[str, Any]) -> list[Any]:
-    contacts = current_core().storage["contacts"]
+    storage = current_core().storage
     given = {"institution": values.get("student_institution_id") or None,
              "email": email_key(values.get("email_address")) or None,
              "mobile": mobile_key(values.get("mobile")) or None}
     given = {name: value for name, value in given.items() if value is not None}
     if not given:
         return []
-    return list(connection.execute(_candidates(contacts, tuple(given)), given).all())
+    return storage.driver(_candidates, storage["contacts"], tuple(given)).records(
+        connection, given)
 
 
 def _candidates(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
     """Contacts sharing any of ``names`` (institution id, e-mail key, mobile key)."""
     column = {"institution": contacts.c.student_institution_id,
               "email": contacts.c.email_key, "mobile": contacts.c.mobile_key}
-    return kept(contacts, ("candidates", names), lambda: (
-        sa.select(contacts).where(sa.or_(*(column[n] == sa.bindparam(n) for n in names)))
-        .order_by(contacts.c.crm_number).limit(MAX_CANDIDATES)))
+    return (sa.select(contacts).where(sa.or_(*(column[n] == sa.bindparam(n) for n in names)))
+            .order_by(contacts.c.crm_number).limit(MAX_CANDIDATES))
 
 
 def best_match(connection: Connection, values: dict[str, Any], settings: Settings

@@ -18,7 +18,6 @@ from sqlalchemy.engine import Connection
 from ..core import current_core
 from .contact_dto import FIELDS, course_ids, dto_columns, email_key, mobile_key
 from .fields import Errors
-from .statements import kept
 from .tables import LOCK_MATCHING
 
 COLUMNS = [column for column, _kind, _length in FIELDS.values()]
@@ -30,12 +29,17 @@ def tables(storage: Any = None) -> Any:
 
 
 def serialise_writes(connection: Connection) -> None:
-    locks = tables()["locks"]
-    bump = kept(locks, "bump", lambda: locks.update().where(locks.c.name == LOCK_MATCHING)
-                .values(version=locks.c.version + 1))
-    bumped = connection.execute(bump).rowcount
+    storage = tables()
+    locks = storage["locks"]
+    bumped = storage.driver(_bump, locks).run(connection)
     if not bumped:
         connection.execute(locks.insert().values(name=LOCK_MATCHING, version=1))
+
+
+def _bump(locks: sa.Table) -> sa.Update:
+    """Bump the ``matching`` lock's version (no row: nothing changed)."""
+    return locks.update().where(locks.c.name == LOCK_MATCHING).values(
+        version=locks.c.version + 1)
 
 
 def check_courses(connection: Connection, values: dict[str, Any], parameter: str,
@@ -69,35 +73,45 @@ def insert(connection: Connection, values: dict[str, Any], now: datetime) -> int
 def replace(connection: Connection, crm_number: int, values: dict[str, Any],
             now: datetime, storage: Any = None) -> bool:
     """PUT: every field from ``values``, absent ones null (QS-11); False if no such contact."""
-    contacts = tables(storage)["contacts"]
-    return bool(connection.execute(_update(contacts), {
-        **stored_row(values), "modified_date": now, "number": crm_number}).rowcount)
+    return bool(_set(connection, {**stored_row(values), "modified_date": now}, crm_number,
+                     tables(storage)))
 
 
 def merge(connection: Connection, crm_number: int, values: dict[str, Any],
           now: datetime) -> None:
     """Upsert/update of a matched contact: the fields given (not null) overwrite."""
-    contacts = tables()["contacts"]
     given = {column: value for column, value in stored_row(values).items() if value is not None}
-    connection.execute(_update(contacts), {**given, "modified_date": now,
-                                           "number": crm_number})
+    _set(connection, {**given, "modified_date": now}, crm_number, tables())
+
+
+def _set(connection: Connection, values: dict[str, Any], crm_number: int, storage: Any) -> int:
+    """Set the columns ``values`` names of one contact; the number of rows changed. One
+    statement per set of columns (``replace`` always sets them all; ``merge`` the ones a
+    body gives, in ``COLUMNS`` order)."""
+    update = storage.driver(_update, storage["contacts"], column_keys=tuple(values))
+    return update.run(connection, {**values, "number": crm_number})
 
 
 def _update(contacts: sa.Table) -> sa.Update:
-    """One contact's UPDATE; the columns set are the parameters' other keys."""
-    return kept(contacts, "update", lambda: contacts.update()
-                .where(contacts.c.crm_number == sa.bindparam("number")))
+    """One contact's UPDATE; the columns set are the ``column_keys`` it is built with."""
+    return contacts.update().where(contacts.c.crm_number == sa.bindparam("number"))
 
 
 def get(connection: Connection, crm_number: int) -> Any:
-    contacts = tables()["contacts"]
-    one = kept(contacts, "get", lambda: sa.select(*dto_columns(contacts))
-               .where(contacts.c.crm_number == sa.bindparam("number")))
-    return connection.execute(one, {"number": crm_number}).first()
+    storage = tables()
+    return storage.driver(_get, storage["contacts"]).first(connection, {"number": crm_number})
+
+
+def _get(contacts: sa.Table) -> sa.Select:
+    """One contact's DTO columns (:func:`.contact_dto.dto_columns`)."""
+    return sa.select(*dto_columns(contacts)).where(contacts.c.crm_number == sa.bindparam("number"))
 
 
 def exists(connection: Connection, crm_number: int, storage: Any = None) -> bool:
-    contacts = tables(storage)["contacts"]
-    found = kept(contacts, "exists", lambda: sa.select(contacts.c.crm_number)
-                 .where(contacts.c.crm_number == sa.bindparam("number")))
-    return connection.execute(found, {"number": crm_number}).first() is not None
+    storage = tables(storage)
+    found = storage.driver(_exists, storage["contacts"])
+    return found.first(connection, {"number": crm_number}) is not None
+
+
+def _exists(contacts: sa.Table) -> sa.Select:
+    return sa.select(contacts.c.crm_number).where(contacts.c.crm_number == sa.bindparam("number"))

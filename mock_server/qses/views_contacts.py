@@ -17,8 +17,7 @@ from .contact_dto import email_key, mobile_key
 from .deviations import deviation_on
 from .errors import invalid, not_found
 from .fields import Errors, read_body
-from .listing import Search, page
-from .statements import kept
+from .listing import DriverSearch, Search, page
 
 #: query parameter -> how it filters (documented in the spec)
 SEARCH = ("emailAddress", "name", "surname", "mobile", "studentInstitutionId",
@@ -33,22 +32,31 @@ def search_contacts() -> Response:
         value = query_value(name)
         if value is not None and value.strip():
             given[name] = _bound(name, value.strip())
-    search = _search(current_core().storage["contacts"], tuple(given))
-    with current_core().storage.connect() as connection:
+    storage = current_core().storage
+    contacts, names = storage["contacts"], tuple(given)
+    search = DriverSearch(storage.driver(_search_rows, contacts, names),
+                          storage.driver(_search_count, contacts, names))
+    with storage.connect() as connection:
         return page(connection, search, contact_dto.dto, params=given)
 
 
 def _search(contacts: sa.Table, names: tuple[str, ...]) -> Search:
     """The search by the query parameters ``names`` (at most 64 sets), every value a
     bound parameter named after its query parameter."""
+    query = sa.select(*contact_dto.dto_columns(contacts)).order_by(contacts.c.crm_number)
+    for name in names:
+        query = query.where(_condition(contacts, name))
+    return Search.of(query)
 
-    def build() -> Search:
-        query = sa.select(*contact_dto.dto_columns(contacts)).order_by(contacts.c.crm_number)
-        for name in names:
-            query = query.where(_condition(contacts, name))
-        return Search.of(query)
 
-    return kept(contacts, ("search", names), build)
+def _search_rows(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    """A page of :func:`_search` (``page_limit`` and ``page_offset`` bound)."""
+    return _search(contacts, names).rows
+
+
+def _search_count(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    """How many contacts :func:`_search` finds."""
+    return _search(contacts, names).count
 
 
 def _condition(contacts: sa.Table, name: str) -> sa.ColumnElement[bool]:
