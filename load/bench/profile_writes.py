@@ -1,12 +1,14 @@
 """How long the bench's writes hold SQLite's writer turn, in-process.
 
-    python -m apidouble.load.bench.profile_writes [aliquora] [qatrack] [--requests 500]
+    python -m apidouble.load.bench.profile_writes [aliquora] [qatrack] [alisqi] [--requests 500]
 
 On an SQLite file the writers of all processes take turns
 (``core/writer_turns.py``), so a write's rate under load is bounded by how long
 one write holds its turn. This builds each app in-process (a fresh SQLite file,
 rate limits and the page cache off), sends the bench's own write (an Aliquora
-sample with three tests; QATrack+'s reserved test list performed) through
+sample with three tests; QATrack+'s reserved test list performed; the AlisQI
+Locust mix's keyed storeResults of 20 new results, whose set grows with every
+call, so its figure depends on ``--requests``) through
 werkzeug's test client, and prints the microseconds per request and per turn
 held, then the statements that still go through ``connection.execute``
 (those on the driver, ``Storage.driver``, are not seen by SQLAlchemy's events).
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import itertools
 import json
 import sqlite3
 import sys
@@ -33,7 +36,7 @@ from apidouble.load.bench import bench_qatrack
 from apidouble.mock_server.core import Config, writer_turns
 from apidouble.mock_server.systems import create_app
 
-SYSTEMS = ("aliquora", "qatrack")
+SYSTEMS = ("aliquora", "qatrack", "alisqi")
 
 
 class TurnClock:
@@ -90,6 +93,25 @@ def qatrack_write(client: Client, _db: str) -> Callable[[], None]:
                    {"Authorization": f"Token {token}"})
 
 
+def alisqi_write(client: Client, _db: str) -> Callable[[], None]:
+    """The Locust mix's keyed push: 20 new results to set 1, matched on their batch number
+    (each call looks its keys up in a set that every call makes larger)."""
+    credentials = client.get("/__admin/credentials").get_json()["credentials"]
+    token = next(c["token"] for c in credentials if c.get("token"))
+    headers = {"Authorization": f"Bearer {token}"}
+    calls = itertools.count()
+
+    def post() -> None:
+        call = next(calls)
+        results = [{"product_": "PE-80 Film", "batchnumber_": f"PW-{call}-{index}",
+                    "thickness_": 40} for index in range(20)]
+        reply = client.post("/api/storeResults", headers=headers, data={
+            "setId": "1", "keyField": "batchnumber_", "results": json.dumps(results)})
+        if reply.status_code != 200 or any(reply.get_json()):
+            raise RuntimeError(f"storeResults: {reply.status_code} {reply.data[:300]!r}")
+    return post
+
+
 def _poster(client: Client, path: str, body: str, headers: dict[str, str]
             ) -> Callable[[], None]:
     def post() -> None:
@@ -99,7 +121,7 @@ def _poster(client: Client, path: str, body: str, headers: dict[str, str]
     return post
 
 
-WRITES = {"aliquora": aliquora_write, "qatrack": qatrack_write}
+WRITES = {"aliquora": aliquora_write, "qatrack": qatrack_write, "alisqi": alisqi_write}
 
 
 def run(system: str, requests: int) -> None:
@@ -148,7 +170,7 @@ def _statements(engine: sa.Engine, post: Callable[[], None], requests: int) -> N
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("systems", nargs="*", default=list(SYSTEMS),
-                        help=f"any of {', '.join(SYSTEMS)} (default: both)")
+                        help=f"any of {', '.join(SYSTEMS)} (default: all)")
     parser.add_argument("--requests", type=int, default=500)
     args = parser.parse_args(argv)
     unknown = sorted(set(args.systems) - set(SYSTEMS))

@@ -9,7 +9,7 @@ import pytest
 from apidouble.load.bench import profile_writes
 
 
-def test_both_writes_run_and_every_one_takes_one_turn(capsys: pytest.CaptureFixture[str]
+def test_every_write_runs_and_takes_one_turn(capsys: pytest.CaptureFixture[str]
                                                       ) -> None:
     assert profile_writes.main(["--requests", "3"]) == 0
     report = capsys.readouterr().out
