@@ -119,6 +119,20 @@ class Storage:
                     if index.name not in existing:
                         connection.execute(CreateIndex(index, if_not_exists=True))
 
+    def analyze(self, connection: Connection) -> None:
+        """Give the query planner statistics of this system's tables (``ANALYZE``).
+
+        Called after a seed and after a data file, when the rows change wholesale.
+        Without statistics SQLite assumes every index is selective: Alemba's search
+        walked the partition index (whose values all 400 calls share) and sorted,
+        taking 600 us where a scan in key order stops after its page in 160.
+        """
+        if connection.dialect.name not in ("sqlite", "postgresql"):
+            return
+        quote = connection.dialect.identifier_preparer.quote
+        for table in self.metadata.sorted_tables:
+            connection.exec_driver_sql(f"ANALYZE {quote(table.name)}")
+
     def drop_all(self) -> None:
         with self._turn():
             self.metadata.drop_all(self.engine)
