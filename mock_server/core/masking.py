@@ -34,7 +34,7 @@ def mask(value: str) -> str:
 
 
 def _name_pattern(extra: Iterable[str]) -> str:
-    endings = [re.escape(e).replace("_", "[_-]?") for e in (*SECRET_ENDINGS, *extra)]
+    endings = [re.escape(e.lower()).replace("_", "[_-]?") for e in (*SECRET_ENDINGS, *extra)]
     return r"[A-Za-z0-9_\-\.\[\]]*(?:" + "|".join(endings) + ")"
 
 
@@ -46,9 +46,11 @@ class Masker:
 
     def __init__(self, extra: Iterable[str] = ()) -> None:
         names = _name_pattern(extra)
-        self._json = re.compile(rf'("{names}"\s*:\s*")([^"\\]*(?:\\.[^"\\]*)*)', re.I)
+        json_field = rf'("{names}"\s*:\s*")([^"\\]*(?:\\.[^"\\]*)*)'
         query_names = rf"(?:{names}|{'|'.join(QUERY_ONLY)})"
-        self._pairs = re.compile(rf"((?:^|[?&;\s]){query_names}=)([^&;\s\"']*)", re.I)
+        query_pair = rf"((?:^|[?&;\s]){query_names}=)([^&;\s\"']*)"
+        self._json = SecretPattern(json_field)
+        self._pairs = SecretPattern(query_pair)
         self._header = re.compile(rf"^{names}$", re.I)
         # cheap substring tests first: most bodies hold no secret-looking name at all
         self._seen: dict[tuple[str, str], str] = {}
@@ -68,9 +70,9 @@ class Masker:
                 named = True
                 break
         if named:
-            value = self._json.sub(lambda m: m.group(1) + mask(m.group(2)), value)
+            value, lowered = self._json.masked(value, lowered)
         if "=" in value and (named or any(name + "=" in lowered for name in QUERY_ONLY)):
-            value = self._pairs.sub(lambda m: m.group(1) + mask(m.group(2)), value)
+            value, lowered = self._pairs.masked(value, lowered)
         return value
 
     def headers(self, items: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -105,6 +107,38 @@ class Masker:
         if self._header.match(name):
             return mask(value)
         return self.text(value)
+
+
+class SecretPattern:
+    """A pattern whose group 1 names a secret and group 2 is its value, matched ignoring case.
+
+    Python's ``re`` runs an alternation of names several times slower with
+    ``IGNORECASE`` (some 250 us against 60 us over a 4 KB page that mentions a
+    password), so the pattern is matched case-sensitively on the lowered text
+    (the names are written in lower case), and the values are cut from the
+    original. That needs lowering to keep every position, which it does unless a
+    character lowers to two; then the ``IGNORECASE`` form runs on the text itself.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        self._lowered = re.compile(pattern)
+        self._any_case = re.compile(pattern, re.I)
+
+    def masked(self, value: str, lowered: str) -> tuple[str, str]:
+        """``value`` with the secrets masked, and its lowered form."""
+        if len(lowered) != len(value):
+            value = self._any_case.sub(lambda m: m.group(1) + mask(m.group(2)), value)
+            return value, value.lower()
+        parts: list[str] = []
+        last = 0
+        for match in self._lowered.finditer(lowered):
+            start, end = match.span(2)
+            parts += (value[last:start], mask(value[start:end]))
+            last = end
+        if not parts:
+            return value, lowered
+        value = "".join(parts) + value[last:]
+        return value, value.lower()
 
 
 def _mask_cookies(value: str) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
 from apidouble.mock_server.core.journal import BODY_LIMIT
-from apidouble.mock_server.core.masking import Masker
+from apidouble.mock_server.core.masking import Masker, SecretPattern, mask
 
 
 @pytest.fixture()
@@ -108,9 +111,28 @@ def test_bounded_in_rows_and_bytes(app: Flask, key: str) -> None:
     ('{"code": "SAMPLE_LIMIT_EXCEEDED"}', '{"code": "SAMPLE_LIMIT_EXCEEDED"}'),
     ("see lk_AbCdEf0123456789 here", "see lk_A**** here"),
     ('{"token": "abcdefghijklmnopq', '{"token": "abcd****'),  # cut short by the size limit
+    # any case of the name; the value's hint keeps its own case; every secret of a body
+    ('{"ACCESS_TOKEN": "ABCDEFGHIJKLMN", "n": "Password reset", "X-Api-Key": "QRSTUVWXYZab"}',
+     '{"ACCESS_TOKEN": "ABCD****", "n": "Password reset", "X-Api-Key": "QRST****"}'),
+    # a character that lowers to two ("İ") shifts positions: matched without lowering
+    ('{"İd": "x", "Client-Secret": "ABCDEFGHIJKLMN", "x": 1}',
+     '{"İd": "x", "Client-Secret": "ABCD****", "x": 1}'),
+    ("q=İ&Api-Key=ABCDEFGHIJKLMN&x=1", "q=İ&Api-Key=ABCD****&x=1"),
 ])
 def test_masks(text: str, expected: str) -> None:
     assert Masker().text(text) == expected
+
+
+PIECES = st.sampled_from(['"', '": "', "=", "&", " ", "x", "AB", "token", "Secret", "API_key",
+                          "PassWord", "code", "İ", "ß", "K", "\\", "12345678901234"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=30).map("".join))
+def test_matching_on_the_lowered_text_masks_as_ignoring_case_does(text: str) -> None:
+    pattern = r'("[a-z_\-]*(?:token|secret|api[_-]?key|password)"\s*:\s*")([^"\\]*)'
+    expected = re.compile(pattern, re.I).sub(lambda m: m.group(1) + mask(m.group(2)), text)
+    assert SecretPattern(pattern).masked(text, text.lower())[0] == expected
 
 
 def test_masked_headers_and_a_profile_extension() -> None:
