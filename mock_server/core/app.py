@@ -78,7 +78,7 @@ class Core:
             self.profile.seed(self, connection)
             for document in self.start_documents:
                 apply_section(self, connection, document, now)
-            self.storage.analyze(connection)
+            self.storage.analyze(connection, self.data_tables())
         self.limiter.clear()
         self.pages.clear()
         self.standin.clear()

@@ -218,7 +218,7 @@ def apply_document(core: Any, document: Document) -> None:
     try:
         with core.storage.begin() as connection:
             apply_section(core, connection, document, now)
-            core.storage.analyze(connection)
+            core.storage.analyze(connection, core.data_tables())
     except DBAPIError as error:  # a constraint the section's checks do not know about
         raise document.error([document.system], "the database refused it: "
                              f"{str(error.orig).splitlines()[0]}") from None
