@@ -34,6 +34,18 @@ class Deviation:
         return f"{self.rule}/{self.variant}"
 
 
+def active_deviations() -> frozenset[str]:
+    """Inside a request: the keys (``RULE/variant``) of every deviation that is on.
+
+    Code that keeps something built under the documented behaviour (a prepared
+    statement, say) keeps it only while this is empty.
+    """
+    app = fastctx.app_or_none()
+    if app is None:
+        return frozenset()
+    return app.extensions["apidouble"].standin.snapshot().deviations  # type: ignore[no-any-return]
+
+
 def deviation_on(rule: str, variant: str | None = None) -> bool:
     """Inside a request: is this deviation active? (one cheap read per request)
 
@@ -41,10 +53,7 @@ def deviation_on(rule: str, variant: str | None = None) -> bool:
     several variants should name the one its call site implements.
     Outside an app context (a script, a seed) nothing is ever on.
     """
-    app = fastctx.app_or_none()
-    if app is None:
-        return False
-    active = app.extensions["apidouble"].standin.snapshot().deviations
+    active = active_deviations()
     if not active:
         return False
     if variant is not None:

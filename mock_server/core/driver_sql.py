@@ -154,7 +154,8 @@ def _record_type(names: list[str]) -> type:
     """A named tuple of the result's columns, which also answers ``._mapping`` like a Row."""
     if len(set(names)) != len(names):
         raise ValueError(f"the result has two columns of one name ({names}): label them")
-    base = namedtuple("DriverRecord", names)  # type: ignore[misc]
+    # A label that is no Python name (``__key``) is reached by position and ``_mapping``.
+    base = namedtuple("DriverRecord", names, rename=True)  # type: ignore[misc]
     return type("DriverRecord", (base,), {
         "__slots__": (),
         "_mapping": property(lambda self: dict(zip(names, self, strict=True))),

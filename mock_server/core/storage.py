@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -25,8 +25,10 @@ from .timefmt import parse_iso, to_naive_utc
 from .writer_turns import writer_turns
 
 Seeder = Callable[[Connection, "Storage"], None]
-#: statements ``Storage.driver`` keeps; past this it starts again (never grows without end)
-MAX_DRIVER_STATEMENTS = 2048
+T = TypeVar("T")
+#: what ``Storage.keep`` keeps per database; past this it starts again (a caller passing
+#: new keys each time empties it rather than growing it without end)
+MAX_KEPT = 2048
 
 
 def engine_url(url: str) -> str:
@@ -86,7 +88,7 @@ class Storage:
         self.tables: dict[str, sa.Table] = {}
         #: called inside every ``begin()`` transaction, e.g. to invalidate cached pages
         self.on_write: Callable[[Connection], None] | None = None
-        self._driver_statements: dict[Hashable, DriverStatement] = {}
+        self._kept: dict[Hashable, Any] = {}
 
     def table(self, name: str, *columns: Any, **kwargs: Any) -> sa.Table:
         """Declare a table; its SQL name is ``<system>_<name>``."""
@@ -181,6 +183,18 @@ class Storage:
                 raw.close()  # back to the pool, rolled back like ``connect``'s
         return None if row is None else tuple(row)
 
+    def keep(self, key: Hashable, build: Callable[[], T]) -> T:
+        """``build()``'s result, made once per ``key`` for this database and kept: the one
+        place statements, and what a system builds with them for a shape of request, are
+        kept. The key must say everything the result depends on."""
+        found = self._kept.get(key)
+        if found is None:
+            found = build()
+            if len(self._kept) >= MAX_KEPT:
+                self._kept.clear()
+            self._kept[key] = found
+        return found  # type: ignore[no-any-return]
+
     def driver(self, build: Callable[..., Any], *args: Hashable,
                column_keys: Sequence[str] | None = None) -> DriverStatement:
         """``build(*args)``'s statement compiled once for this database, to run on the driver
@@ -189,13 +203,8 @@ class Storage:
         if getattr(build, "__closure__", None):
             raise ValueError(f"{build.__qualname__} closes over variables: pass them as args")
         key = (build.__code__, args, tuple(column_keys or ()))
-        found = self._driver_statements.get(key)
-        if found is None:
-            found = DriverStatement(build(*args), self.engine.dialect, column_keys)
-            if len(self._driver_statements) >= MAX_DRIVER_STATEMENTS:
-                self._driver_statements.clear()  # a caller passing new statements each time
-            self._driver_statements[key] = found
-        return found
+        return self.keep(key, lambda: DriverStatement(build(*args), self.engine.dialect,
+                                                      column_keys))
 
     def driver_of(self, statement: sa.Executable) -> DriverStatement:
         """A statement the caller built once and keeps (it is its own key), on the driver."""

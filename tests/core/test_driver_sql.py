@@ -152,3 +152,32 @@ def test_lists_of_values_run_on_a_few_statements(storage: Storage) -> None:
             names = [row[0] for row in read.rows(connection, in_list_values("id", wanted))]
             assert names == [f"n{i}" for i in sorted(wanted) if i < 8]
     assert [in_list_size(n) for n in (0, 1, 2, 3, 5, 17)] == [1, 1, 2, 4, 8, 32]
+
+
+def test_labels_that_are_no_python_names_read_by_position(storage: Storage) -> None:
+    """A search labels its columns ``__key``, ``c0``...: a record is read by position."""
+    things = storage["things"]
+    with storage.begin() as connection:
+        connection.execute(things.insert(), [{"id": 1, "name": "n", "active": True}])
+    statement = sa.select(things.c.id.label("__key"), things.c.name.label("c0"))
+    with storage.connect() as connection:
+        record = storage.driver_of(statement).first(connection)
+    assert tuple(record) == (1, "n") and record._mapping == {"__key": 1, "c0": "n"}
+
+
+def test_keep_builds_once_per_key_and_stays_bounded(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    storage = _storage(f"sqlite:///{tmp_path / 'data.db'}")
+    built: list[str] = []
+
+    def build(name: str) -> list[str]:
+        built.append(name)
+        return [name]
+
+    first = storage.keep(("k", "a"), lambda: build("a"))
+    assert storage.keep(("k", "a"), lambda: build("a")) is first and built == ["a"]
+    monkeypatch.setattr("apidouble.mock_server.core.storage.MAX_KEPT", 3)
+    for name in "bcdefg":
+        storage.keep(("k", name), lambda n=name: build(n))  # type: ignore[misc]
+        assert len(storage._kept) <= 3
+    storage.dispose()
