@@ -17,20 +17,21 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..core import ApiError, current_core
 from ..core.envelopes import json_response
-from ..core.pagination import count_rows, top_skip_page
+from ..core.pagination import count_rows
 from .deviations import deviation_on
 from .entities import children
 from .errors import bad_request
 from .hypermedia import extra_columns
 from .links import PREFIX
 from .params import SearchParams, parse, path_of
+from .prepared import PreparedSearch, prepared
 from .query import FilterContext, FilterError, UnknownProperty, translate_filter
 from .resolver import Node, Resolver
 from .results import Keys, Output, Plan, ResultShaper
 from .schema import Entity
 from .sessions import Session
 from .sources import partition_clause
-from .visibility import visible
+from .visibility import require_reader, visible
 
 
 def search(
@@ -40,6 +41,37 @@ def search(
     base: str | None = None,
 ) -> Response:
     params = parse(request.args)
+    require_reader(entity, session)
+
+    def build() -> PreparedSearch:
+        return _prepare(entity, session, params, extra)
+
+    if extra is None:
+        search = prepared(entity, session, request.args, params.filter, build)
+    else:
+        search = build()
+    core = current_core()
+    with core.storage.connect() as connection:
+        if params.count:
+            return Response(str(count_rows(connection, search.query)), 200,
+                            content_type="text/plain")
+        total = count_rows(connection, search.query) if params.inline_count else None
+        skip = 0 if deviation_on("AL-15") else params.skip
+        rows = search.rows(connection, params.top, skip)
+    shaper = search.shaper
+    body: dict[str, Any] = {
+        "results": [shaper.result(row) for row in rows],
+        "_self": _hint(base or f"{PREFIX}/{entity.resource}", params),
+    }
+    if total is not None and not deviation_on("AL-16"):
+        body["__count"] = total
+    return json_response(body, 200)
+
+
+def _prepare(
+    entity: Entity, session: Session, params: SearchParams, extra: ColumnElement[bool] | None
+) -> PreparedSearch:
+    """The search's statement and result layout, built from its options."""
     core = current_core()
     resolver = Resolver(entity, core.storage, session, core.clock.naive_now())
     for join in params.joins:
@@ -54,24 +86,7 @@ def search(
         extra if extra is not None else sa.true(),
     )
     query = _query(resolver, plan, where, params)
-    with core.storage.connect() as connection:
-        if params.count:
-            return Response(str(count_rows(connection, query)), 200, content_type="text/plain")
-        page = top_skip_page(
-            connection,
-            query,
-            top=params.top,
-            skip=0 if deviation_on("AL-15") else params.skip,
-            with_total=params.inline_count,
-        )
-    shaper = ResultShaper(entity, plan, list(query.selected_columns.keys()))
-    body: dict[str, Any] = {
-        "results": [shaper.result(row) for row in page.rows],
-        "_self": _hint(base or f"{PREFIX}/{entity.resource}", params),
-    }
-    if page.total is not None and not deviation_on("AL-16"):
-        body["__count"] = page.total
-    return json_response(body, 200)
+    return PreparedSearch(query, ResultShaper(entity, plan, list(query.selected_columns.keys())))
 
 
 def _guard(action: Any, option: str) -> Any:

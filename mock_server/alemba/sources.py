@@ -39,8 +39,13 @@ def _part(storage: Storage, kind: Entity, group: Entity) -> sa.Select:
 def partition_clause(entity: Entity, table: Any, partitions: Any) -> Any:
     """Rows in ``partitions`` (a value or a collection), where the row's kind is partitioned."""
     column = table.c.partition_ref
-    many = isinstance(partitions, tuple | list)
-    inside = column.in_(partitions) if many else column == partitions
+    if isinstance(partitions, tuple | list):
+        # one bound value each, not an expanding IN: the statement keeps one SQL string
+        # and can run on the driver (``prepared``)
+        inside = column.in_([sa.literal(value, column.type) for value in partitions]) \
+            if partitions else sa.false()
+    else:
+        inside = column == partitions
     if entity.subtypes:
         return sa.or_(table.c.is_partitioned == 0, inside)
     return inside

@@ -153,3 +153,21 @@ def test_a_declaration_is_seen_by_the_next_request(app: Flask,
     apply(app, {"extensionProperties": [{"entity": "Call", "name": "CustomString9",
                                           "type": "Text", "length": 10}]})
     assert "CustomString9" in call_properties()
+
+
+def test_a_declaration_reaches_a_search_prepared_before_it(
+        app: Flask, client: tuple[str, requests.Session]) -> None:
+    """A search is kept by its options (``prepared``); the entity's extension properties
+    are part of its key, so ``$select=*`` after a declaration carries the new one."""
+    base, http = client
+
+    def star() -> set[str]:
+        response = http.get(f"{base}/call", params={"$select": "*", "$top": "1"}, timeout=10)
+        assert response.status_code == 200, response.text
+        return set(response.json()["results"][0])
+
+    assert "CustomFlag8" not in star()
+    assert "CustomFlag8" not in star()  # the second run is the prepared one, on the driver
+    apply(app, {"extensionProperties": [{"entity": "Call", "name": "CustomFlag8",
+                                          "type": "Boolean"}]})
+    assert "CustomFlag8" in star()

@@ -179,7 +179,8 @@ def boolean_test(prop: ResolvedProperty, want: bool) -> ColumnElement[bool]:
     column = prop.column
     if prop.flag_true_values is not None:  # two-valued: a NULL flag is simply not true
         flag = sa.func.coalesce(sa.func.upper(column), "")
-        is_true = flag.in_([v.upper() for v in prop.flag_true_values])
+        # one bound value each (not an expanding IN): the SQL stays one fixed string
+        is_true = flag.in_([sa.literal(v.upper()) for v in prop.flag_true_values])
         return is_true if want else sa.not_(is_true)
     if isinstance(column.type, sa.Boolean):
         return column == sa.true() if want else column == sa.false()

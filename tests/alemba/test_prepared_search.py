@@ -1,0 +1,96 @@
+"""Alemba mock: a search is built once for the options that shape its SQL (``prepared``),
+paged on the driver when asked for again, and never kept where the SQL depends on
+anything else (the clock, the data, a deviation, another session)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from apidouble.mock_server.alemba import prepared
+from apidouble.mock_server.alemba.demo import Demo
+
+SEARCH = {
+    "$select": "Ref,ShortDescription,Status,LoggedDate,Priority.Name,User.Name,Urgent",
+    "$filter": '(Priority<=3||ShortDescription.Contains("e"))&&!@IsDeleted'
+               "&&LoggedDate>@DateTime(2000-01-01T00:00:00.000Z)",
+    "$orderby": "Ref desc",
+}
+
+
+@pytest.fixture()
+def demo() -> Demo:
+    demo = Demo.start()
+    demo.login("analyst")
+    return demo
+
+
+def kept(demo: Demo) -> dict[Any, prepared.PreparedSearch]:
+    everything = demo.app.extensions["apidouble"].storage._kept
+    return {key: found for key, found in everything.items()
+            if isinstance(found, prepared.PreparedSearch)}
+
+
+def search(demo: Demo, **options: Any) -> Any:
+    response = demo.get("call", query_string={**SEARCH, **options})
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_pages_share_one_statement_and_the_driver_answers_as_sqlalchemy(demo: Demo) -> None:
+    first = search(demo, **{"$top": "20", "$skip": "10"})  # built, run through SQLAlchemy
+    assert len(kept(demo)) == 1
+    [entry] = kept(demo).values()
+    assert entry.page is None
+    again = search(demo, **{"$top": "20", "$skip": "10"})  # compiled for the driver
+    assert entry.page is not None
+    assert again == first  # dates, nested lookups, flags: every value as before
+    whole = search(demo, **{"$top": "60", "$inlinecount": "allpages"})
+    assert len(kept(demo)) == 1, "$top, $skip and $inlinecount do not shape the statement"
+    assert whole["results"][10:30] == first["results"]
+    assert whole["__count"] >= 60
+    assert whole["results"][0]["LoggedDate"].endswith("0Z")
+    assert {"Name", "_context", "_self"} <= set(whole["results"][0]["Priority"])
+
+
+def test_each_session_keeps_its_own_visibility(demo: Demo) -> None:
+    options = {"$top": "500", "$select": "Ref"}
+    analyst = {r["Ref"] for r in demo.get("call", query_string=options).json["results"]}
+    demo.login("user")
+    user = {r["Ref"] for r in demo.get("call", query_string=options).json["results"]}
+    assert user and user < analyst  # a user sees only the calls logged by or for them
+    assert len(kept(demo)) == 2
+
+
+def test_a_filter_on_the_clock_is_built_each_time(demo: Demo) -> None:
+    options = {"$filter": "LoggedDate>@NowOffset(-365,0,0)", "$count": "true"}
+    before = int(demo.get("call", query_string=options).text)
+    assert before > 0
+    demo.advance(400 * 86400)  # 400 days on: nothing was logged in the last year
+    demo.login("analyst")  # the token expired meanwhile
+    assert int(demo.get("call", query_string=options).text) == 0
+    assert not kept(demo)
+
+
+def test_a_deviation_is_never_served_from_a_kept_search(demo: Demo) -> None:
+    search(demo, **{"$top": "5"})
+    search(demo, **{"$top": "5"})
+    switched = demo.client.post("/__admin/deviations", json={"rule": "AL-14"})
+    assert switched.status_code == 201, switched.json
+    assert all("_context" not in r for r in search(demo, **{"$top": "5"})["results"])
+    demo.client.delete("/__admin/deviations")
+    assert all("_context" in r for r in search(demo, **{"$top": "5"})["results"])
+
+
+def test_a_refused_search_is_refused_every_time(demo: Demo) -> None:
+    for _ in range(3):
+        response = demo.get("call", query_string={"$select": "Ref,NoSuchProperty"})
+        assert response.status_code == 400
+    assert not kept(demo)
+
+
+def test_a_search_run_once_is_not_compiled_for_the_driver(demo: Demo) -> None:
+    for priority in range(1, 6):
+        search(demo, **{"$filter": f"Priority<={priority}", "$top": "1"})
+    assert len(kept(demo)) == 5 and all(entry.page is None for entry in kept(demo).values())
