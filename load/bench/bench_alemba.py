@@ -3,6 +3,12 @@
 The plain list ``call?$top=50`` and a search of the same size with a ``$filter``
 mixing numbers, text, a date augmenter and ``||``/``&&`` and a ``$select``
 through two relations; the target is the search within twice the plain list's time.
+
+Neither repeats a page: the plain list pages through the calls by ``$skip``, and
+the search pages through eight filters (two priorities, four letters), as a client
+pages through its saved searches. A third set, :func:`first_sight_paths`, sends
+more different filters than the mock keeps parsed or prepared, so that every
+request pays for parsing and building its statement.
 """
 
 from __future__ import annotations
@@ -24,6 +30,33 @@ QUERY = {
                "&&LoggedDate>@DateTime(2000-01-01T00:00:00.000Z)",
     "$orderby": "Ref desc",
 }
+
+
+def plain_paths() -> list[str]:
+    """The plain list, page by page (the demo data's 391 calls fill seven pages of 50)."""
+    return [search_url("", {**PLAIN, "$skip": skip}) for skip in range(0, 350, 50)]
+
+
+def query_paths() -> list[str]:
+    """The search, page by page, for eight filters that each match 300 calls or more."""
+    return [
+        search_url("", {**QUERY, "$filter": _filter(priority, f'"{letter}"'), "$skip": skip})
+        for priority in (2, 3) for letter in "aeio" for skip in range(0, 300, 50)
+    ]
+
+
+def first_sight_paths() -> list[str]:
+    """2,028 searches of different filters (more than the mock keeps), first pages."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [
+        search_url("", {**QUERY, "$filter": _filter(3, f'"{a}{b}"', day)})
+        for day in (1, 2, 3) for a in letters for b in letters
+    ]
+
+
+def _filter(priority: int, needle: str, day: int = 1) -> str:
+    return (f"(Priority<={priority}||ShortDescription.Contains({needle}))&&!@IsDeleted"
+            f"&&LoggedDate>@DateTime(2000-01-{day:02d}T00:00:00.000Z)")
 
 
 def search_url(base: str, params: dict[str, Any]) -> str:
