@@ -12,9 +12,12 @@ for the driver (``LIMIT`` and ``OFFSET`` bound): each page is then one driver
 call. A search run once (a filter typed by hand) costs no compilation of its own.
 
 The key holds every other option as sent, the entity's extension properties
-(declared in the data), the session (visibility, ``@UserId``, ``@IsAssignedToMe``)
-and the server's zone (``@DateTime`` without one). Nothing is kept where the
-statement depends on more than that:
+(declared in the data), the session's kind and number of partitions
+(visibility), and the server's zone (``@DateTime`` without one). The reader's
+person and partitions are bound values of the visibility clause, given at each
+run, so readers of one kind share a search; options that name the session's
+person or organization (``@UserId``, ``@IsAssignedToMe``...) key it by them too.
+Nothing is kept where the statement depends on more than that:
 
 * a deviation is on (they change how options are read);
 * the filter refers to the clock (``@Now``, ``@NowOffset``) or to ``@SlmBreached``
@@ -35,14 +38,18 @@ from ..core import current_core
 from ..core.deviations import active_deviations
 from ..core.driver_sql import DriverStatement
 from .entities import BY_NAME
+from .params import clean
 from .results import ResultShaper
 from .schema import Entity
 from .sessions import Session
+from .visibility import reader_shape, reader_values
 
 #: options that choose rows of the statement's result, not the statement
 PER_REQUEST = frozenset(("$top", "$skip", "$count", "$inlinecount", "Login_Token"))
 #: filter words whose SQL carries values read at run time (lowered, as written)
 RUN_TIME_WORDS = ("@now", "@slmbreached")
+#: option words whose SQL carries the reader's person or organization as a value
+PER_PERSON_WORDS = ("@userid", "@organizationid", "@isassignedtome", "@assignmentstate")
 
 
 class PreparedSearch:
@@ -56,16 +63,23 @@ class PreparedSearch:
         self.page: DriverStatement | None = None
         self.runs = 0
 
-    def rows(self, connection: Connection, top: int, skip: int) -> Sequence[Sequence[Any]]:
-        """Rows ``skip+1 .. skip+top``."""
+    def rows(self, connection: Connection, session: Session, top: int, skip: int
+             ) -> Sequence[Sequence[Any]]:
+        """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
         if top <= 0:
             return []
         self.runs += 1  # two threads may both count one: at worst it compiles twice
         if self.runs == 2:
             self.page = _page(self.query, connection.dialect)
+        values = _values(session)
         if self.page is None:
-            return connection.execute(self.query.limit(top).offset(skip)).all()
-        return self.page.records(connection, {"top": top, "skip": skip})
+            return connection.execute(self.query.limit(top).offset(skip), values).all()
+        return self.page.records(connection, {**values, "top": top, "skip": skip})
+
+    def count(self, connection: Connection, session: Session) -> int:
+        """How many rows the search has for ``session``'s reader."""
+        counted = sa.select(sa.func.count()).select_from(self.query.order_by(None).subquery())
+        return int(connection.execute(counted, _values(session)).scalar() or 0)
 
 
 def prepared(
@@ -102,8 +116,24 @@ def search_key(
                        for prop in entity.props[size:])
     options = tuple((name, value) for name, value in args.items(multi=True)
                     if name not in PER_REQUEST)
-    return ("alemba.search", entity.name, extensions, session, options,
+    return ("alemba.search", entity.name, extensions, _reader_key(session, options), options,
             current_core().config.time_zone)
+
+
+def _reader_key(session: Session, options: tuple[tuple[str, str], ...]) -> Hashable:
+    """What of the session shapes the SQL: its kind and how many partitions it has, and
+    the person and organization where the options name them (``@UserId``...). The
+    person and the partitions are otherwise bound values of the visibility clause
+    (``visibility.reader_values``), so readers of a kind share the search."""
+    said = clean(" ".join(value for _name, value in options)).lower()
+    if any(word in said for word in PER_PERSON_WORDS):
+        return (reader_shape(session), session.person, session.organization)
+    return reader_shape(session)
+
+
+def _values(session: Session) -> dict[str, Any]:
+    """The reader's values for a search that may have been built for another reader."""
+    return reader_values(session)
 
 
 def _page(query: sa.Select, dialect: sa.Dialect) -> DriverStatement | None:

@@ -17,7 +17,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..core import ApiError, current_core
 from ..core.envelopes import json_response
-from ..core.pagination import count_rows
 from .deviations import deviation_on
 from .entities import children
 from .errors import bad_request
@@ -53,11 +52,11 @@ def search(
     core = current_core()
     with core.storage.connect() as connection:
         if params.count:
-            return Response(str(count_rows(connection, search.query)), 200,
+            return Response(str(search.count(connection, session)), 200,
                             content_type="text/plain")
-        total = count_rows(connection, search.query) if params.inline_count else None
+        total = search.count(connection, session) if params.inline_count else None
         skip = 0 if deviation_on("AL-15") else params.skip
-        rows = search.rows(connection, params.top, skip)
+        rows = search.rows(connection, session, params.top, skip)
     shaper = search.shaper
     body: dict[str, Any] = {
         "results": [shaper.result(row) for row in rows],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import lru_cache
 from typing import Any
 
@@ -9,11 +10,12 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..core import current_core
+from ..core.driver_sql import in_list_size, in_list_values
 from .entities import BY_NAME, CALL
 from .errors import not_allowed
 from .schema import Entity
 from .sessions import Session
-from .sources import partition_clause
+from .sources import READER_PARTITIONS, partition_clause
 
 
 def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
@@ -57,6 +59,32 @@ def require_reader(entity: Entity, session: Session) -> None:
 
 #: records that belong to a call: visible when the call is
 CALL_CHILD_COLUMNS = {"Attachment": "call_ref", "CallHistory": "ticket_id", "Approval": "call_ref"}
+#: the reader's person in the clauses below: a named parameter whose value the clause
+#: carries, so that a search kept for one reader runs for another of the same kind and
+#: partitions with theirs (``prepared.PreparedSearch.values``)
+READER = "visible_reader"
+
+
+def reader(session: Session) -> int:
+    """The value of :data:`READER` for ``session`` (-1 matches no one)."""
+    return session.person if session.person is not None else -1
+
+
+def reader_values(session: Session) -> dict[str, Any]:
+    """The session's values of the named parameters of its visibility clauses."""
+    return {READER: reader(session), **in_list_values(READER_PARTITIONS, session.partitions)}
+
+
+def reader_shape(session: Session) -> Hashable:
+    """What of the session shapes its visibility clauses' SQL (their values aside)."""
+    partitions = in_list_size(len(session.partitions)) if session.partitions else 0
+    return (session.session_type, partitions)
+
+
+def _reader(session: Session) -> ColumnElement[int]:
+    return sa.bindparam(READER, reader(session), type_=sa.Integer)
+
+
 #: records a user (not an analyst) sees only when they are theirs
 OWN_RECORDS = ("ServiceOrder", "ServiceOrderItem")
 #: the records users may create and change besides calls (self-service ordering)
@@ -64,7 +92,7 @@ USER_WRITABLE = ("calls", "service_orders", "service_order_items")
 
 
 def _own(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
-    me = session.person if session.person is not None else -1
+    me = _reader(session)
     orders = current_core().storage["service_orders"]
     mine = sa.select(orders.c.ref).where(
         sa.or_(orders.c.requester_ref == me, orders.c.created_by_ref == me)
@@ -75,7 +103,7 @@ def _own(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
 
 def _calls_of(table: Any, session: Session) -> ColumnElement[bool]:
     """A new call is seen only by its creator; a user sees only calls logged by or for them."""
-    me = session.person if session.person is not None else -1
+    me = _reader(session)
     mine = sa.or_(table.c.user_ref == me, table.c.created_by_ref == me)
     submitted = sa.or_(table.c.status != "New", table.c.created_by_ref == me)
     return sa.and_(submitted, mine) if not session.analyst else submitted

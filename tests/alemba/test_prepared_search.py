@@ -63,6 +63,38 @@ def test_each_session_keeps_its_own_visibility(demo: Demo) -> None:
     assert len(kept(demo)) == 2
 
 
+def test_readers_of_one_kind_share_a_search_and_each_sees_their_own(demo: Demo) -> None:
+    """``user`` and ``user-extra-24`` (persons 21 and 24, partitions 1 and 2): one kept
+    search, the reader's person and partitions bound at each run, on SQLAlchemy and on
+    the driver."""
+    options = {"$top": "500", "$select": "Ref,User,CreatedBy,Partition",
+               "$inlinecount": "allpages"}
+    seen: dict[str, list[Any]] = {}
+    for role in ("user", "user-extra-23", "user", "user-extra-23", "user"):
+        demo.login(role)
+        body = demo.get("call", query_string=options).json
+        person = demo.credentials[role]["personRef"]
+        assert body["results"] and body["__count"] == len(body["results"])
+        assert all(person in (r["User"], r["CreatedBy"]) for r in body["results"]), role
+        partitions = demo.credentials[role]["partitions"]
+        assert all(r["Partition"] in partitions for r in body["results"]), role
+        assert seen.setdefault(role, body["results"]) == body["results"]
+        count = demo.get("call", query_string={"$count": "true"})
+        assert int(count.text) == len(body["results"])
+    assert len(kept(demo)) == 2  # the page and the count: one of each for both readers
+    assert seen["user"] != seen["user-extra-23"]
+
+
+def test_options_naming_the_reader_are_kept_per_reader(demo: Demo) -> None:
+    options = {"$top": "500", "$select": "Ref,User", "$filter": "User==@UserId"}
+    for role in ("user", "user-extra-23", "user"):
+        demo.login(role)
+        person = demo.credentials[role]["personRef"]
+        results = demo.get("call", query_string=options).json["results"]
+        assert results and {r["User"] for r in results} == {person}
+    assert len(kept(demo)) == 2
+
+
 def test_a_filter_on_the_clock_is_built_each_time(demo: Demo) -> None:
     options = {"$filter": "LoggedDate>@NowOffset(-365,0,0)", "$count": "true"}
     before = int(demo.get("call", query_string=options).text)
