@@ -6,7 +6,7 @@ error each system gives for bad ones) stays with the system.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,10 +68,12 @@ def top_skip_page(
     return TopSkipPage(rows, total)
 
 
-def count_rows(connection: Connection, query: sa.Select) -> int:
-    """The number of rows ``query`` would return (for ``$count=true`` style totals)."""
+def count_rows(connection: Connection, query: sa.Select,
+               values: Mapping[str, Any] | None = None) -> int:
+    """The number of rows ``query`` would return (for ``$count=true`` style totals),
+    with ``values`` for any of its named parameters."""
     counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    return int(connection.execute(counted).scalar() or 0)
+    return int(connection.execute(counted, dict(values or {})).scalar() or 0)
 
 
 @dataclass(frozen=True)

@@ -88,7 +88,8 @@ class Storage:
         self.tables: dict[str, sa.Table] = {}
         #: called inside every ``begin()`` transaction, e.g. to invalidate cached pages
         self.on_write: Callable[[Connection], None] | None = None
-        self._kept: dict[Hashable, Any] = {}
+        #: ``keep``'s groups: key -> what was built for it
+        self._kept: dict[str, dict[Hashable, Any]] = {}
 
     def table(self, name: str, *columns: Any, **kwargs: Any) -> sa.Table:
         """Declare a table; its SQL name is ``<system>_<name>``."""
@@ -183,16 +184,22 @@ class Storage:
                 raw.close()  # back to the pool, rolled back like ``connect``'s
         return None if row is None else tuple(row)
 
-    def keep(self, key: Hashable, build: Callable[[], T]) -> T:
+    def keep(self, key: Hashable, build: Callable[[], T], *, group: str = "statements",
+             limit: int = MAX_KEPT) -> T:
         """``build()``'s result, made once per ``key`` for this database and kept: the one
         place statements, and what a system builds with them for a shape of request, are
-        kept. The key must say everything the result depends on."""
-        found = self._kept.get(key)
+        kept. The key must say everything the result depends on. Each ``group`` holds at
+        most ``limit`` results and starts again past it, so that a client sending new
+        shapes each time bounds its own group's memory and empties no other group."""
+        kept = self._kept.get(group)
+        if kept is None:
+            kept = self._kept.setdefault(group, {})
+        found = kept.get(key)
         if found is None:
             found = build()
-            if len(self._kept) >= MAX_KEPT:
-                self._kept.clear()
-            self._kept[key] = found
+            if len(kept) >= limit:
+                kept.clear()
+            kept[key] = found
         return found  # type: ignore[no-any-return]
 
     def driver(self, build: Callable[..., Any], *args: Hashable,

@@ -165,8 +165,7 @@ def test_labels_that_are_no_python_names_read_by_position(storage: Storage) -> N
     assert tuple(record) == (1, "n") and record._mapping == {"__key": 1, "c0": "n"}
 
 
-def test_keep_builds_once_per_key_and_stays_bounded(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_keep_builds_once_per_key_and_bounds_each_group(tmp_path: Path) -> None:
     storage = _storage(f"sqlite:///{tmp_path / 'data.db'}")
     built: list[str] = []
 
@@ -176,8 +175,8 @@ def test_keep_builds_once_per_key_and_stays_bounded(
 
     first = storage.keep(("k", "a"), lambda: build("a"))
     assert storage.keep(("k", "a"), lambda: build("a")) is first and built == ["a"]
-    monkeypatch.setattr("apidouble.mock_server.core.storage.MAX_KEPT", 3)
     for name in "bcdefg":
-        storage.keep(("k", name), lambda n=name: build(n))  # type: ignore[misc]
-        assert len(storage._kept) <= 3
+        storage.keep(("k", name), lambda n=name: build(n), group="shapes", limit=3)  # type: ignore[misc]
+        assert len(storage._kept["shapes"]) <= 3
+    assert storage.keep(("k", "a"), lambda: build("again")) is first  # another group's own
     storage.dispose()
