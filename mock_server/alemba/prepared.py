@@ -6,10 +6,11 @@ SQLAlchemy (which must compute its cache key) cost more than the database's own
 work: for a ``$filter`` + ``$select`` through two relations about 800 us against
 some 90 us in SQLite. Requests that differ only in ``$top``, ``$skip``, ``$count``
 and ``$inlinecount`` (a client paging through a search, a saved search run again)
-build the same statement, so it is kept, keyed by everything that shapes it, with
-its result layout (``Storage.keep``); when it is run again its page is compiled
+build the same statement, so from the second time a shape is seen it is kept,
+keyed by everything that shapes it, with its result layout and its page compiled
 for the driver (``LIMIT`` and ``OFFSET`` bound): each page is then one driver
-call. A search run once (a filter typed by hand) costs no compilation of its own.
+call. A search seen once (a filter typed by hand) is only noted (``Storage.keep``
+holds at most :data:`MAX_SEARCHES` shapes, notes included).
 
 The key holds every other option as sent, the entity's extension properties
 (declared in the data), the session's kind and number of partitions
@@ -37,6 +38,7 @@ from werkzeug.datastructures import MultiDict
 from ..core import current_core
 from ..core.deviations import active_deviations
 from ..core.driver_sql import DriverStatement
+from ..core.pagination import count_rows
 from .entities import BY_NAME
 from .params import clean
 from .results import ResultShaper
@@ -48,6 +50,10 @@ from .visibility import reader_shape, reader_values
 PER_REQUEST = frozenset(("$top", "$skip", "$count", "$inlinecount", "Login_Token"))
 #: filter words whose SQL carries values read at run time (lowered, as written)
 RUN_TIME_WORDS = ("@now", "@slmbreached")
+#: ``Storage.keep``'s group of searches, and how many shapes it holds: a client sending
+#: a new filter each time (about 30 KB a kept search) empties it rather than growing it
+SEARCHES = "alemba.searches"
+MAX_SEARCHES = 256
 #: option words whose SQL carries the reader's person or organization as a value
 PER_PERSON_WORDS = ("@userid", "@organizationid", "@isassignedtome", "@assignmentstate")
 
@@ -55,31 +61,34 @@ PER_PERSON_WORDS = ("@userid", "@organizationid", "@isassignedtome", "@assignmen
 class PreparedSearch:
     """A search's statement (ordered, every row) and how its rows become results."""
 
-    def __init__(self, query: sa.Select, shaper: ResultShaper) -> None:
+    def __init__(self, query: sa.Select, shaper: ResultShaper,
+                 page: DriverStatement | None = None) -> None:
         self.query = query
         self.shaper = shaper
-        #: ``query`` LIMIT :top OFFSET :skip on the driver, from the second run on (None:
-        #: not yet, or it cannot run there: an expanding IN compiles per request)
-        self.page: DriverStatement | None = None
-        self.runs = 0
+        #: ``query`` LIMIT :top OFFSET :skip on the driver (None: through SQLAlchemy)
+        self.page = page
 
     def rows(self, connection: Connection, session: Session, top: int, skip: int
              ) -> Sequence[Sequence[Any]]:
         """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
         if top <= 0:
             return []
-        self.runs += 1  # two threads may both count one: at worst it compiles twice
-        if self.runs == 2:
-            self.page = _page(self.query, connection.dialect)
-        values = _values(session)
+        values = reader_values(session)
         if self.page is None:
             return connection.execute(self.query.limit(top).offset(skip), values).all()
         return self.page.records(connection, {**values, "top": top, "skip": skip})
 
     def count(self, connection: Connection, session: Session) -> int:
         """How many rows the search has for ``session``'s reader."""
-        counted = sa.select(sa.func.count()).select_from(self.query.order_by(None).subquery())
-        return int(connection.execute(counted, _values(session)).scalar() or 0)
+        return count_rows(connection, self.query, reader_values(session))
+
+
+class _Sighting:
+    """A shape of search seen once; the search itself is kept from its second sight."""
+
+    def __init__(self) -> None:
+        self.search: PreparedSearch | None = None
+        self.seen = False
 
 
 def prepared(
@@ -93,7 +102,15 @@ def prepared(
     key = search_key(entity, session, args, filter_text)
     if key is None:
         return build()
-    return current_core().storage.keep(key, build)
+    sighting = current_core().storage.keep(key, _Sighting, group=SEARCHES, limit=MAX_SEARCHES)
+    if sighting.search is not None:
+        return sighting.search
+    if not sighting.seen:  # two threads may both see it first: at worst both build it
+        sighting.seen = True
+        return build()
+    built = build()
+    sighting.search = PreparedSearch(built.query, built.shaper, _page(built.query))
+    return sighting.search
 
 
 def search_key(
@@ -131,15 +148,10 @@ def _reader_key(session: Session, options: tuple[tuple[str, str], ...]) -> Hasha
     return reader_shape(session)
 
 
-def _values(session: Session) -> dict[str, Any]:
-    """The reader's values for a search that may have been built for another reader."""
-    return reader_values(session)
-
-
-def _page(query: sa.Select, dialect: sa.Dialect) -> DriverStatement | None:
+def _page(query: sa.Select) -> DriverStatement | None:
     paged = query.limit(sa.bindparam("top", type_=sa.Integer)).offset(
         sa.bindparam("skip", type_=sa.Integer))
     try:
-        return DriverStatement(paged, dialect)
+        return DriverStatement(paged, current_core().storage.engine.dialect)
     except ValueError:  # an expanding IN: SQLAlchemy compiles it for each request
         return None
