@@ -67,6 +67,9 @@ class PreparedSearch:
         self.shaper = shaper
         #: ``query`` LIMIT :top OFFSET :skip on the driver (None: through SQLAlchemy)
         self.page = page
+        #: run once through SQLAlchemy without keeping its compiled form in the engine's
+        #: cache: a shape seen again is compiled for the driver, one seen once is gone
+        self.once = False
 
     def rows(self, connection: Connection, session: Session, top: int, skip: int
              ) -> Sequence[Sequence[Any]]:
@@ -75,6 +78,8 @@ class PreparedSearch:
             return []
         values = reader_values(session)
         if self.page is None:
+            if self.once:  # on this Connection only, which ends with the request's block
+                connection = connection.execution_options(compiled_cache=None)
             return connection.execute(self.query.limit(top).offset(skip), values).all()
         return self.page.records(connection, {**values, "top": top, "skip": skip})
 
@@ -107,7 +112,9 @@ def prepared(
         return sighting.search
     if not sighting.seen:  # two threads may both see it first: at worst both build it
         sighting.seen = True
-        return build()
+        built = build()
+        built.once = True
+        return built
     built = build()
     sighting.search = PreparedSearch(built.query, built.shaper, _page(built.query))
     return sighting.search
