@@ -21,7 +21,7 @@ person or organization (``@UserId``, ``@IsAssignedToMe``...) key it by them too.
 Nothing is kept where the statement depends on more than that:
 
 * a deviation is on (they change how options are read);
-* the filter refers to the clock (``@Now``, ``@NowOffset``) or to ``@SlmBreached``
+* the options refer to the clock (``@Now``, ``@NowOffset``) or to ``@SlmBreached``
   (the priorities' resolve times, read from the data);
 * the caller adds a clause of its own (a call's attachments).
 """
@@ -48,7 +48,7 @@ from .visibility import reader_shape, reader_values
 
 #: options that choose rows of the statement's result, not the statement
 PER_REQUEST = frozenset(("$top", "$skip", "$count", "$inlinecount", "Login_Token"))
-#: filter words whose SQL carries values read at run time (lowered, as written)
+#: option words whose SQL carries values read at run time (lowered, as written)
 RUN_TIME_WORDS = ("@now", "@slmbreached")
 #: ``Storage.keep``'s group of searches, and how many shapes it holds: a client sending
 #: a new filter each time (about 30 KB a kept search) empties it rather than growing it
@@ -100,11 +100,10 @@ def prepared(
     entity: Entity,
     session: Session,
     args: MultiDict[str, str],
-    filter_text: str | None,
     build: Callable[[], PreparedSearch],
 ) -> PreparedSearch:
     """The kept search for these options, or ``build()``'s (kept when it may be)."""
-    key = search_key(entity, session, args, filter_text)
+    key = search_key(entity, session, args)
     if key is None:
         return build()
     sighting = current_core().storage.keep(key, _Sighting, group=SEARCHES, limit=MAX_SEARCHES)
@@ -120,39 +119,28 @@ def prepared(
     return sighting.search
 
 
-def search_key(
-    entity: Entity, session: Session, args: MultiDict[str, str], filter_text: str | None
-) -> Hashable | None:
+def search_key(entity: Entity, session: Session, args: MultiDict[str, str]) -> Hashable | None:
     """What shapes the search's SQL, or None when something else does (see the module)."""
     if active_deviations():
         return None
-    if filter_text is not None:
-        lowered = filter_text.lower()
-        if any(word in lowered for word in RUN_TIME_WORDS):
-            return None
     base = BY_NAME.get(entity.name)
     if base is None:
         return None
     size = len(base.props)
     if entity is not base and entity.props[:size] != base.props:
         return None  # not a declared entity with extensions: nothing to key it by
-    extensions = tuple((prop.name, prop.data_type, prop.column, prop.flag, prop.no_search)
-                       for prop in entity.props[size:])
     options = tuple((name, value) for name, value in args.items(multi=True)
                     if name not in PER_REQUEST)
-    return ("alemba.search", entity.name, extensions, _reader_key(session, options), options,
-            current_core().config.time_zone)
-
-
-def _reader_key(session: Session, options: tuple[tuple[str, str], ...]) -> Hashable:
-    """What of the session shapes the SQL: its kind and how many partitions it has, and
-    the person and organization where the options name them (``@UserId``...). The
-    person and the partitions are otherwise bound values of the visibility clause
-    (``visibility.reader_values``), so readers of a kind share the search."""
     said = clean(" ".join(value for _name, value in options)).lower()
+    if any(word in said for word in RUN_TIME_WORDS):
+        return None
+    reader_key = reader_shape(session)
     if any(word in said for word in PER_PERSON_WORDS):
-        return (reader_shape(session), session.person, session.organization)
-    return reader_shape(session)
+        reader_key = (reader_key, session.person, session.organization)
+    extensions = tuple((prop.name, prop.data_type, prop.column, prop.flag, prop.no_search)
+                       for prop in entity.props[size:])
+    return ("alemba.search", entity.name, extensions, reader_key, options,
+            current_core().config.time_zone)
 
 
 def _page(query: sa.Select) -> DriverStatement | None:

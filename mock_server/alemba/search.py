@@ -45,10 +45,7 @@ def search(
     def build() -> PreparedSearch:
         return _prepare(entity, session, params, extra)
 
-    if extra is None:
-        search = prepared(entity, session, request.args, params.filter, build)
-    else:
-        search = build()
+    search = prepared(entity, session, request.args, build) if extra is None else build()
     core = current_core()
     with core.storage.connect() as connection:
         if params.count:
@@ -146,7 +143,9 @@ def _target(resolver: Resolver, prefix: Keys) -> Node:
 def _filters(resolver: Resolver, params: SearchParams, session: Session) -> ColumnElement[bool]:
     clauses: list[ColumnElement[bool]] = []
     if params.partition is not None and resolver.entity.partitioned and not deviation_on("AL-21"):
-        clauses.append(partition_clause(resolver.entity, resolver.root, params.partition))
+        root = resolver.root
+        inside = root.c.partition_ref == params.partition
+        clauses.append(partition_clause(resolver.entity, root, inside))
     if params.filter is not None:
         core = current_core()
         context = FilterContext(

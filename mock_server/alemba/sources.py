@@ -8,7 +8,6 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..core.driver_sql import in_list_values
 from ..core.storage import Storage
 from .schema import Entity
 
@@ -37,23 +36,9 @@ def _part(storage: Storage, kind: Entity, group: Entity) -> sa.Select:
     return sa.select(*columns)
 
 
-#: the name of the reader's partitions in visibility clauses (``in_list_values``)
-READER_PARTITIONS = "visible_partition"
-
-
-def partition_clause(entity: Entity, table: Any, partitions: Any) -> Any:
-    """Rows in ``partitions`` (a value or a collection), where the row's kind is partitioned."""
-    column = table.c.partition_ref
-    if isinstance(partitions, tuple | list):
-        # named values (``READER_PARTITIONS_<i>``, padded with NULL to a power of two), not
-        # an expanding IN: the SQL stays one string, run on the driver for every reader
-        # with as many partitions (``prepared``)
-        inside = column.in_([
-            sa.bindparam(name, value, type_=column.type)
-            for name, value in in_list_values(READER_PARTITIONS, partitions).items()
-        ]) if partitions else sa.false()
-    else:
-        inside = column == partitions
+def partition_clause(entity: Entity, table: Any, inside: Any) -> Any:
+    """Rows for which ``inside`` (a condition on ``table.c.partition_ref``) holds, where
+    the row's kind is partitioned."""
     if entity.subtypes:
         return sa.or_(table.c.is_partitioned == 0, inside)
     return inside

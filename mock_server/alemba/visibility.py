@@ -15,7 +15,7 @@ from .entities import BY_NAME, CALL
 from .errors import not_allowed
 from .schema import Entity
 from .sessions import Session
-from .sources import READER_PARTITIONS, partition_clause
+from .sources import partition_clause
 
 
 def visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool]:
@@ -39,7 +39,7 @@ def _visible(entity: Entity, table: Any, session: Session) -> ColumnElement[bool
         name, value = entity.kind
         clauses.append(table.c[entity.by_name[name].column] == value)
     if entity.partitioned:
-        clauses.append(partition_clause(entity, table, session.partitions))
+        clauses.append(partition_clause(entity, table, _in_partitions(table, session)))
     if entity.table == CALL.table:
         clauses.append(_calls_of(table, session))
     if entity.name in CALL_CHILD_COLUMNS:
@@ -59,10 +59,11 @@ def require_reader(entity: Entity, session: Session) -> None:
 
 #: records that belong to a call: visible when the call is
 CALL_CHILD_COLUMNS = {"Attachment": "call_ref", "CallHistory": "ticket_id", "Approval": "call_ref"}
-#: the reader's person in the clauses below: a named parameter whose value the clause
-#: carries, so that a search kept for one reader runs for another of the same kind and
-#: partitions with theirs (``prepared.PreparedSearch.values``)
+#: the reader's person and partitions in the clauses below: named parameters whose
+#: values the clause carries, so that a search kept for one reader runs for another of
+#: the same kind and number of partitions with theirs (``prepared``, ``reader_values``)
 READER = "visible_reader"
+READER_PARTITIONS = "visible_partition"
 
 
 def reader(session: Session) -> int:
@@ -83,6 +84,19 @@ def reader_shape(session: Session) -> Hashable:
 
 def _reader(session: Session) -> ColumnElement[int]:
     return sa.bindparam(READER, reader(session), type_=sa.Integer)
+
+
+def _in_partitions(table: Any, session: Session) -> ColumnElement[bool]:
+    """``partition_ref`` among the reader's partitions: one named value each, padded with
+    NULL to a power of two (``in_list_values``), not an expanding IN, so that the SQL is
+    one string for every reader with as many partitions (:func:`reader_shape`)."""
+    if not session.partitions:
+        return sa.false()
+    column = table.c.partition_ref
+    return column.in_([
+        sa.bindparam(name, value, type_=column.type)
+        for name, value in in_list_values(READER_PARTITIONS, session.partitions).items()
+    ])
 
 
 #: records a user (not an analyst) sees only when they are theirs
