@@ -411,8 +411,9 @@ def lists(run: Run, server_name: str, workers: int, root: str) -> None:
 def alemba_ratio(run: Run, server_name: str, workers: int, root: str) -> float:
     """The plain list and the search, paging; returns the plain list's requests/s."""
     where = f"{server_name} w{workers}"
-    plain = _alemba_rotated(run, root, "plain", bench_alemba.plain_paths())
-    query = _alemba_rotated(run, root, "query", bench_alemba.query_paths())
+    headers = auth_alemba(f"{root}/alemba")
+    plain = _alemba_rotated(run, root, headers, "plain", bench_alemba.plain_paths())
+    query = _alemba_rotated(run, root, headers, "query", bench_alemba.query_paths())
     ratio = plain.requests_per_s / query.requests_per_s
     run.row("alemba", "call?$top=50 (plain), 7 pages", where, plain)
     run.row("alemba", "$filter+$select via relations, 48 pages", where, query,
@@ -425,17 +426,16 @@ def alemba_first_sight(run: Run, server_name: str, workers: int, root: str,
                        plain_rate: float) -> None:
     """The search with a filter never seen before; last, as it floods the mock's caches."""
     paths = bench_alemba.first_sight_paths()
-    first = _alemba_rotated(run, root, "first-sight", paths, spread=True)
+    first = _alemba_rotated(run, root, auth_alemba(f"{root}/alemba"), "first-sight", paths,
+                            spread=True)
     run.row("alemba", f"  every filter new ({len(paths):,} URLs)", f"{server_name} w{workers}",
             first, f"query/plain {plain_rate / first.requests_per_s:.2f}x (no target)")
 
 
-def _alemba_rotated(run: Run, root: str, name: str, paths: list[str],
-                    spread: bool = False) -> WrkResult:
-    base = f"{root}/alemba"
-    mounted = [urllib.parse.urlsplit(base).path + path for path in paths]
-    script = rotate_script(run.directory, f"alemba-{name}", mounted, auth_alemba(base),
-                           spread=spread)
+def _alemba_rotated(run: Run, root: str, headers: dict[str, str], name: str,
+                    paths: list[str], spread: bool = False) -> WrkResult:
+    mounted = [f"/alemba{path}" for path in paths]
+    script = rotate_script(run.directory, f"alemba-{name}", mounted, headers, spread=spread)
     return run.measure(root + mounted[0], script)
 
 
