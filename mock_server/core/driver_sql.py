@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import namedtuple
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,8 +41,9 @@ class DriverStatement:
                                                                  None):
             raise ValueError("a column default is computed in Python: pass its value, or use "
                              "connection.execute")
-        #: what it was compiled from, for a caller that must stream it through SQLAlchemy
-        self.statement = statement
+        # The statement itself is not kept: compiling leaves its tree some 30 KB larger
+        # (memoized columns and names), and what runs is the SQL. A caller that also
+        # streams it through SQLAlchemy keeps the statement itself.
         self.sql: str = compiled.string
         self._dialect = dialect
         self._dbapi_error: type[Exception] = dialect.loaded_dbapi.Error
@@ -52,14 +54,14 @@ class DriverStatement:
                           compiled.construct_params(_check=False).items() if value is not None}
         #: positional drivers (SQLite) take the values in this order; others take a mapping
         self._order = compiled.positiontup if compiled.positional else None
-        self._columns = list(getattr(statement, "selected_columns", ()) or
-                             getattr(statement, "_returning", ()) or ())
+        columns = list(getattr(statement, "selected_columns", ()) or
+                       getattr(statement, "_returning", ()) or ())
+        self._types = [column.type for column in columns]
         #: each column's conversion of a stored value; PostgreSQL's depend on the type the
         #: server reports (``cursor.description``), so they are found at the first run
         self._results: list[Any] | None = None
-        names = [getattr(column, "key", None) or f"column_{i}"
-                 for i, column in enumerate(self._columns)]
-        self.Record: Any = _record_type(names)
+        self.Record: Any = _record_type(tuple(getattr(column, "key", None) or f"column_{i}"
+                                              for i, column in enumerate(columns)))
 
     # --- running ---------------------------------------------------------------------------
     def rows(self, connection: Connection, values: Mapping[str, Any] | None = None
@@ -90,8 +92,8 @@ class DriverStatement:
             if results is None:
                 types = [column[1] for column in cursor.description or ()]
                 results = self._results = [
-                    column.type._cached_result_processor(self._dialect, coltype)
-                    for column, coltype in zip(self._columns, types, strict=True)]
+                    type_._cached_result_processor(self._dialect, coltype)
+                    for type_, coltype in zip(self._types, types, strict=True)]
             return results, list(rows)
         finally:
             cursor.close()
@@ -150,8 +152,12 @@ class DriverStatement:
                                   for convert, value in zip(results, row, strict=True)])
 
 
-def _record_type(names: list[str]) -> type:
-    """A named tuple of the result's columns, which also answers ``._mapping`` like a Row."""
+@lru_cache(maxsize=512)
+def _record_type(names: tuple[str, ...]) -> type:
+    """A named tuple of the result's columns, which also answers ``._mapping`` like a Row.
+
+    One class per list of names, shared by the statements that select them: a class
+    costs some 6 KB, and kept searches of one ``$select`` differ only in their filter."""
     if len(set(names)) != len(names):
         raise ValueError(f"the result has two columns of one name ({names}): label them")
     # A label that is no Python name (``__key``) is reached by position and ``_mapping``.
