@@ -7,10 +7,11 @@ work: for a ``$filter`` + ``$select`` through two relations about 800 us against
 some 90 us in SQLite. Requests that differ only in ``$top``, ``$skip``, ``$count``
 and ``$inlinecount`` (a client paging through a search, a saved search run again)
 build the same statement, so from the second time a shape is seen it is kept,
-keyed by everything that shapes it, with its result layout and its page compiled
-for the driver (``LIMIT`` and ``OFFSET`` bound): each page is then one driver
-call. A search seen once (a filter typed by hand) is only noted (``Storage.keep``
-holds at most :data:`MAX_SEARCHES` shapes, notes included).
+keyed by everything that shapes it: its result layout, and its page (``LIMIT``
+and ``OFFSET`` bound) and its count compiled for the driver, each then one
+driver call. The statement itself is let go once compiled. A search seen once
+(a filter typed by hand) is only noted (``Storage.keep`` holds at most
+:data:`MAX_SEARCHES` shapes, notes included).
 
 The key holds every other option as sent, the entity's extension properties
 (declared in the data), the session's kind and number of partitions
@@ -38,7 +39,7 @@ from werkzeug.datastructures import MultiDict
 from ..core import current_core
 from ..core.deviations import active_deviations
 from ..core.driver_sql import DriverStatement
-from ..core.pagination import count_rows
+from ..core.pagination import count_rows, counting
 from .entities import BY_NAME
 from .params import clean
 from .results import ResultShaper
@@ -51,7 +52,7 @@ PER_REQUEST = frozenset(("$top", "$skip", "$count", "$inlinecount", "Login_Token
 #: option words whose SQL carries values read at run time (lowered, as written)
 RUN_TIME_WORDS = ("@now", "@slmbreached")
 #: ``Storage.keep``'s group of searches, and how many shapes it holds: a client sending
-#: a new filter each time (about 30 KB a kept search) empties it rather than growing it
+#: a new filter each time (about 15 KB a kept search) empties it rather than growing it
 SEARCHES = "alemba.searches"
 MAX_SEARCHES = 256
 #: option words whose SQL carries the reader's person or organization as a value
@@ -61,12 +62,9 @@ PER_PERSON_WORDS = ("@userid", "@organizationid", "@isassignedtome", "@assignmen
 class PreparedSearch:
     """A search's statement (ordered, every row) and how its rows become results."""
 
-    def __init__(self, query: sa.Select, shaper: ResultShaper,
-                 page: DriverStatement | None = None) -> None:
+    def __init__(self, query: sa.Select, shaper: ResultShaper) -> None:
         self.query = query
         self.shaper = shaper
-        #: ``query`` LIMIT :top OFFSET :skip on the driver (None: through SQLAlchemy)
-        self.page = page
         #: run once through SQLAlchemy without keeping its compiled form in the engine's
         #: cache: a shape seen again is compiled for the driver, one seen once is gone
         self.once = False
@@ -76,23 +74,50 @@ class PreparedSearch:
         """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
         if top <= 0:
             return []
-        values = reader_values(session)
-        if self.page is None:
-            if self.once:  # on this Connection only, which ends with the request's block
-                connection = connection.execution_options(compiled_cache=None)
-            return connection.execute(self.query.limit(top).offset(skip), values).all()
-        return self.page.records(connection, {**values, "top": top, "skip": skip})
+        if self.once:  # on this Connection only, which ends with the request's block
+            connection = connection.execution_options(compiled_cache=None)
+        return connection.execute(self.query.limit(top).offset(skip),
+                                  reader_values(session)).all()
 
     def count(self, connection: Connection, session: Session) -> int:
         """How many rows the search has for ``session``'s reader."""
         return count_rows(connection, self.query, reader_values(session))
 
 
+class KeptSearch:
+    """A search compiled for the driver: its page and its count, not its statement.
+
+    The statement's tree, grown by compiling it, would be most of what a kept search
+    weighs (about 30 of 50 KB); the two SQL strings are all that runs."""
+
+    def __init__(self, page: DriverStatement, counter: DriverStatement,
+                 shaper: ResultShaper) -> None:
+        #: the statement LIMIT :top OFFSET :skip
+        self.page = page
+        self.counter = counter
+        self.shaper = shaper
+
+    def rows(self, connection: Connection, session: Session, top: int, skip: int
+             ) -> Sequence[Sequence[Any]]:
+        """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
+        if top <= 0:
+            return []
+        return self.page.records(connection, {**reader_values(session), "top": top,
+                                              "skip": skip})
+
+    def count(self, connection: Connection, session: Session) -> int:
+        """How many rows the search has for ``session``'s reader."""
+        return int(self.counter.scalar(connection, reader_values(session)) or 0)
+
+
+Search = PreparedSearch | KeptSearch
+
+
 class _Sighting:
     """A shape of search seen once; the search itself is kept from its second sight."""
 
     def __init__(self) -> None:
-        self.search: PreparedSearch | None = None
+        self.search: Search | None = None
         self.seen = False
 
 
@@ -101,7 +126,7 @@ def prepared(
     session: Session,
     args: MultiDict[str, str],
     build: Callable[[], PreparedSearch],
-) -> PreparedSearch:
+) -> Search:
     """The kept search for these options, or ``build()``'s (kept when it may be)."""
     key = search_key(entity, session, args)
     if key is None:
@@ -114,8 +139,7 @@ def prepared(
         built = build()
         built.once = True
         return built
-    built = build()
-    sighting.search = PreparedSearch(built.query, built.shaper, _page(built.query))
+    sighting.search = _kept(build())
     return sighting.search
 
 
@@ -143,10 +167,14 @@ def search_key(entity: Entity, session: Session, args: MultiDict[str, str]) -> H
             current_core().config.time_zone)
 
 
-def _page(query: sa.Select) -> DriverStatement | None:
+def _kept(built: PreparedSearch) -> Search:
+    """``built`` compiled for the driver, or as it is where it cannot be."""
+    query = built.query
     paged = query.limit(sa.bindparam("top", type_=sa.Integer)).offset(
         sa.bindparam("skip", type_=sa.Integer))
+    dialect = current_core().storage.engine.dialect
     try:
-        return DriverStatement(paged, current_core().storage.engine.dialect)
+        return KeptSearch(DriverStatement(paged, dialect),
+                          DriverStatement(counting(query), dialect), built.shaper)
     except ValueError:  # an expanding IN: SQLAlchemy compiles it for each request
-        return None
+        return built

@@ -72,8 +72,12 @@ def count_rows(connection: Connection, query: sa.Select,
                values: Mapping[str, Any] | None = None) -> int:
     """The number of rows ``query`` would return (for ``$count=true`` style totals),
     with ``values`` for any of its named parameters."""
-    counted = sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-    return int(connection.execute(counted, dict(values or {})).scalar() or 0)
+    return int(connection.execute(counting(query), dict(values or {})).scalar() or 0)
+
+
+def counting(query: sa.Select) -> sa.Select:
+    """``SELECT count(*)`` of ``query``'s rows (its order dropped)."""
+    return sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
 
 
 @dataclass(frozen=True)

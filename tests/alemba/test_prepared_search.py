@@ -4,9 +4,12 @@ anything else (the clock, the data, a deviation, another session)."""
 
 from __future__ import annotations
 
+import gc
+import types
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from apidouble.mock_server.alemba import prepared
 from apidouble.mock_server.alemba.demo import Demo
@@ -26,7 +29,7 @@ def demo() -> Demo:
     return demo
 
 
-def kept(demo: Demo) -> dict[Any, prepared.PreparedSearch]:
+def kept(demo: Demo) -> dict[Any, prepared.Search]:
     """The searches kept (shapes seen twice), by key."""
     sightings = demo.app.extensions["apidouble"].storage._kept.get(prepared.SEARCHES, {})
     return {key: found.search for key, found in sightings.items() if found.search is not None}
@@ -39,17 +42,18 @@ def search(demo: Demo, **options: Any) -> Any:
 
 
 def test_pages_share_one_statement_and_the_driver_answers_as_sqlalchemy(demo: Demo) -> None:
-    first = search(demo, **{"$top": "20", "$skip": "10"})  # built, run through SQLAlchemy
+    page = {"$top": "20", "$skip": "10", "$inlinecount": "allpages"}
+    first = search(demo, **page)  # built, run through SQLAlchemy
     assert not kept(demo), "a shape seen once is only noted"
-    again = search(demo, **{"$top": "20", "$skip": "10"})  # kept, paged on the driver
+    again = search(demo, **page)  # kept: paged and counted on the driver
     [entry] = kept(demo).values()
-    assert entry.page is not None
-    assert again == first  # dates, nested lookups, flags: every value as before
-    assert search(demo, **{"$top": "20", "$skip": "10"}) == first
+    assert isinstance(entry, prepared.KeptSearch)
+    assert again == first  # dates, nested lookups, flags, the count: every value as before
+    assert search(demo, **page) == first
     whole = search(demo, **{"$top": "60", "$inlinecount": "allpages"})
     assert len(kept(demo)) == 1, "$top, $skip and $inlinecount do not shape the statement"
     assert whole["results"][10:30] == first["results"]
-    assert whole["__count"] >= 60
+    assert whole["__count"] == first["__count"] >= 60
     assert whole["results"][0]["LoggedDate"].endswith("0Z")
     assert {"Name", "_context", "_self"} <= set(whole["results"][0]["Priority"])
 
@@ -145,3 +149,26 @@ def test_a_shape_seen_once_leaves_no_compiled_form_behind(demo: Demo) -> None:
     before = len(cache)
     search(demo, **{"$filter": 'ShortDescription.Contains("a")', "$top": "3"})
     assert len(cache) == before
+
+
+def test_a_kept_search_holds_no_statement_tree(demo: Demo) -> None:
+    """What runs is compiled SQL: the statement, grown by compiling, is let go."""
+    for _ in range(2):
+        search(demo, **{"$top": "5"})
+    [entry] = kept(demo).values()
+    assert not [found for found in _reachable(entry) if isinstance(found, sa.Select)]
+
+
+def _reachable(start: object) -> list[object]:
+    """The instances reachable from ``start`` (not through classes, modules or functions)."""
+    skipped = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
+               types.MethodType)
+    seen, todo, found = {id(start)}, [start], []
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for referent in gc.get_referents(current):
+            if id(referent) not in seen and not isinstance(referent, skipped):
+                seen.add(id(referent))
+                todo.append(referent)
+    return found
