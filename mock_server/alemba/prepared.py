@@ -74,14 +74,17 @@ class PreparedSearch:
         """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
         if top <= 0:
             return []
-        if self.once:  # on this Connection only, which ends with the request's block
-            connection = connection.execution_options(compiled_cache=None)
-        return connection.execute(self.query.limit(top).offset(skip),
-                                  reader_values(session)).all()
+        return self._running(connection).execute(self.query.limit(top).offset(skip),
+                                                 reader_values(session)).all()
 
     def count(self, connection: Connection, session: Session) -> int:
         """How many rows the search has for ``session``'s reader."""
-        return count_rows(connection, self.query, reader_values(session))
+        return count_rows(self._running(connection), self.query, reader_values(session))
+
+    def _running(self, connection: Connection) -> Connection:
+        if self.once:  # on this Connection only, which ends with the request's block
+            return connection.execution_options(compiled_cache=None)
+        return connection
 
 
 class KeptSearch:
