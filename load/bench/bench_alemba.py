@@ -34,13 +34,13 @@ QUERY = {
 
 def plain_paths() -> list[str]:
     """The plain list, page by page (the demo data's 391 calls fill seven pages of 50)."""
-    return [search_url("", {**PLAIN, "$skip": skip}) for skip in range(0, 350, 50)]
+    return [search_path({**PLAIN, "$skip": skip}) for skip in range(0, 350, 50)]
 
 
 def query_paths() -> list[str]:
     """The search, page by page, for eight filters that each match 300 calls or more."""
     return [
-        search_url("", {**QUERY, "$filter": _filter(priority, f'"{letter}"'), "$skip": skip})
+        search_path({**QUERY, "$filter": _filter(priority, f'"{letter}"'), "$skip": skip})
         for priority in (2, 3) for letter in "aeio" for skip in range(0, 300, 50)
     ]
 
@@ -51,7 +51,7 @@ def first_sight_paths() -> list[str]:
     finds a filter it or the other thread sent before."""
     letters = "abcdefghijklmnopqrstuvwxyz"
     return [
-        search_url("", {**QUERY, "$filter": _filter(3, f'"{a}{b}"', day)})
+        search_path({**QUERY, "$filter": _filter(3, f'"{a}{b}"', day)})
         for day in range(1, 7) for a in letters for b in letters
     ]
 
@@ -61,8 +61,9 @@ def _filter(priority: int, needle: str, day: int = 1) -> str:
             f"&&LoggedDate>@DateTime(2000-01-{day:02d}T00:00:00.000Z)")
 
 
-def search_url(base: str, params: dict[str, Any]) -> str:
-    return f"{base}{API}/call?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
+def search_path(params: dict[str, Any]) -> str:
+    """The call search with these options, as a path under the system's mount."""
+    return f"{API}/call?" + urllib.parse.urlencode(params, quote_via=urllib.parse.quote)
 
 
 def login(base: str) -> tuple[str, str]:
