@@ -72,9 +72,7 @@ class PreparedSearch:
 
     def rows(self, connection: Connection, session: Session, top: int, skip: int
              ) -> Sequence[Sequence[Any]]:
-        """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
-        if top <= 0:
-            return []
+        """Rows ``skip+1 .. skip+top`` (``top`` > 0) for ``session``'s reader."""
         return self._running(connection).execute(self.query.limit(top).offset(skip),
                                                  reader_values(session)).all()
 
@@ -104,9 +102,7 @@ class KeptSearch:
 
     def rows(self, connection: Connection, session: Session, top: int, skip: int
              ) -> Sequence[Sequence[Any]]:
-        """Rows ``skip+1 .. skip+top`` for ``session``'s reader."""
-        if top <= 0:
-            return []
+        """Rows ``skip+1 .. skip+top`` (``top`` > 0) for ``session``'s reader."""
         return self.page.records(connection, {**reader_values(session), "top": top,
                                               "skip": skip})
 

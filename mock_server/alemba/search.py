@@ -53,7 +53,7 @@ def search(
                             content_type="text/plain")
         total = search.count(connection, session) if params.inline_count else None
         skip = 0 if deviation_on("AL-15") else params.skip
-        rows = search.rows(connection, session, params.top, skip)
+        rows = search.rows(connection, session, params.top, skip) if params.top > 0 else []
     shaper = search.shaper
     body: dict[str, Any] = {
         "results": [shaper.result(row) for row in rows],

@@ -58,6 +58,12 @@ def test_pages_share_one_statement_and_the_driver_answers_as_sqlalchemy(demo: De
     assert {"Name", "_context", "_self"} <= set(whole["results"][0]["Priority"])
 
 
+def test_top_zero_answers_no_rows_but_the_count_first_and_kept(demo: Demo) -> None:
+    for _ in range(3):
+        body = search(demo, **{"$top": "0", "$inlinecount": "allpages"})
+        assert body["results"] == [] and body["__count"] > 0
+
+
 def test_each_session_keeps_its_own_visibility(demo: Demo) -> None:
     options = {"$top": "500", "$select": "Ref"}
     for _ in range(2):
