@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask.wrappers import Response
 
 from ..core import ApiError
 from ..core.envelopes import alemba_typed, json_response
+from ..core.wirejson import encoded
 from .deviations import deviation_on
 
 #: the statuses the guide names (AL-25), plus 201 for a create (the vendor's cookbook)
@@ -30,7 +30,7 @@ def envelope(error: ApiError) -> Response:
     if deviation_on("AL-25"):
         body = response.get_json()
         body.pop("SubStatus", None)
-        response.set_data(json.dumps(body))
+        response.set_data(encoded(body))
     return response
 
 

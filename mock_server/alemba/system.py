@@ -8,6 +8,7 @@ from flask.wrappers import Response
 from ..core import ApiError, Core, SystemProfile, current_core
 from ..core.envelopes import json_response
 from ..core.timefmt import iso_ms
+from ..core.wirejson import dotnet
 from . import authorize  # noqa: F401  (registers the SSO page on the web blueprint)
 from .api import api
 from .data_section import apply_data, data_schema, export_data
@@ -84,6 +85,7 @@ profile = SystemProfile(
     seed=seed,
     credentials=credentials,
     register_routes=register_routes,
+    wire_json=dotnet,
     register_admin=register_admin,
     banner=banner,
     deviations=CATALOGUE,

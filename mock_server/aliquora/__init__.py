@@ -8,6 +8,7 @@ from flask.wrappers import Response
 from ..core import ApiError, Core, SystemProfile
 from ..core.envelopes import json_response, slug_json
 from ..core.shapes import Shape
+from ..core.wirejson import javascript
 from . import api_reference, api_results, api_samples, api_uploads  # noqa: F401  (routes)
 from .access import rate_limit_error
 from .admin_keys import register_admin
@@ -54,6 +55,7 @@ profile = SystemProfile(
     seed=seed,
     credentials=credentials,
     register_routes=register_routes,
+    wire_json=javascript,
     register_admin=register_admin,
     banner=banner,
     docs_authorization=docs_authorization,

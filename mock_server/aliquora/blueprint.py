@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -16,6 +15,7 @@ from ..core.bodies import json_body
 from ..core.deviations import deviation_on
 from ..core.envelopes import json_response
 from ..core.validation import BodyValidator, load_spec
+from ..core.wirejson import encoded
 from .access import authenticate, caller
 
 api = Blueprint("aliquora_api", __name__, url_prefix="/api/v1")
@@ -79,7 +79,7 @@ def cached_list(view: Callable[..., Any]) -> Callable[..., Response]:
     def wrapper(*args: Any, **kwargs: Any) -> Response:
         key = (caller().organization_id, request.full_path)
         body = current_core().pages.fetch(
-            key, lambda: json.dumps(view(*args, **kwargs)).encode("utf-8"))
+            key, lambda: encoded(view(*args, **kwargs)))
         return Response(body, status=200, content_type="application/json")
 
     return wrapper

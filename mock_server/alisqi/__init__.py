@@ -7,11 +7,10 @@ results) is data: the seed is an installation document applied with
 
 from __future__ import annotations
 
-import json
-
 from flask import Flask, Response
 
 from ..core import ApiError, Core, SystemProfile
+from ..core.wirejson import encoded, php
 from . import api_read, api_specs, api_store  # noqa: F401  (routes)
 from .access import authenticate, metered, rate_headers, rate_limited
 from .admin_tokens import register_admin
@@ -36,7 +35,7 @@ def envelope(error: ApiError) -> Response:
         return Response(error.message, status=429, content_type="text/plain; charset=utf-8")
     message = MESSAGES.get(error.status, error.message) if error.code in (
         "not_found", "method_not_allowed") else error.message
-    return Response(json.dumps({"error": message}), status=error.status,
+    return Response(encoded({"error": message}), status=error.status,
                     content_type="application/json")
 
 
@@ -76,6 +75,7 @@ profile = SystemProfile(
     seed=seed,
     credentials=credentials,
     register_routes=register_routes,
+    wire_json=php,
     register_admin=register_admin,
     banner=banner,
     openapi_document=current_spec,

@@ -12,6 +12,7 @@ from flask import Response, request
 
 from ..core import current_core
 from ..core.storage import utc_datetime
+from ..core.wirejson import encoded
 from .access import caller
 from .blueprint import api, first_matching, ok, rows_of, the_set
 from .deviations import deviation_on
@@ -118,13 +119,11 @@ def get_results() -> Response:
     if _not_modified(etag, last_modified):
         return Response(status=304, headers=headers)
     body = current_core().pages.fetch(("getResults", definition.id, request.full_path),
-                                      lambda: _page(definition).encode("utf-8"))
+                                      lambda: _page(definition))
     return Response(body, status=200, content_type="application/json", headers=headers)
 
 
-def _page(definition: SetDef) -> str:
-    import json
-
+def _page(definition: SetDef) -> bytes:
     names = field_list(definition, param("fields"))
     by, descending = sort_key(definition, param("sort"))
     test = parse_filter(definition, param("filter"))
@@ -144,5 +143,5 @@ def _page(definition: SetDef) -> str:
         page = rows[offset:offset + limit]
     shift = timedelta(hours=1) if deviation_on("AS-11") else None
     render = result_renderer(definition, names, flags)
-    return json.dumps([render(row[0], row[1] + shift if shift else row[1], row[2], row[3])
-                       for row in page])
+    return encoded([render(row[0], row[1] + shift if shift else row[1], row[2], row[3])
+                    for row in page])

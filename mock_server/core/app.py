@@ -29,6 +29,7 @@ from .schema import SCHEMA_KEY, check_compatible, fingerprint
 from .standin import StandInStore
 from .storage import Storage
 from .tokens import TokenStore
+from .wirejson import WireJSONProvider
 
 SEEDED_KEY = "seeded_with"
 
@@ -122,7 +123,7 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
     config = config or Config()
     app = Flask(f"apidouble.{profile.name}")
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = WireJSONProvider(app, profile.wire_json)
     core = _make_core(profile, config)
     app.extensions["apidouble"] = core
     before = set(core.storage.tables)

@@ -7,15 +7,14 @@ codes wrap the function (see each system's ``profile``).
 
 from __future__ import annotations
 
-import json
-
 from flask import Response
 
 from .errors import ApiError
+from .wirejson import encoded
 
 
 def json_response(body: object, status: int, content_type: str = "application/json") -> Response:
-    return Response(json.dumps(body), status=status, content_type=content_type)
+    return Response(encoded(body), status=status, content_type=content_type)
 
 
 def slug_json(error: ApiError) -> Response:

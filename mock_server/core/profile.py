@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from .deviations import Deviation
 from .errors import ApiError, Envelope
+from .wirejson import Encoder
 
 if TYPE_CHECKING:
     from .app import Core
@@ -25,6 +26,8 @@ class SystemProfile:
     seed: Callable[[Core, Connection], None]
     credentials: Callable[[Core], list[dict[str, Any]]]
     register_routes: Callable[[Flask], None]
+    #: how the real server's stack writes JSON, byte for byte (``core.wirejson``)
+    wire_json: Encoder
     register_admin: Callable[[Blueprint], None] | None = None
     #: called by ``serve`` to print what a user needs to start (base path relative)
     banner: Callable[[Core], list[str]] | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from ..core import Core, SystemProfile
+from ..core.wirejson import python
 from . import computed, extras, respond, router, session  # noqa: F401  (computed: fields)
 from .access import rate_limit_error
 from .admin_tokens import register_admin
@@ -43,6 +44,7 @@ profile = SystemProfile(
     seed=seed,
     credentials=credentials,
     register_routes=register_routes,
+    wire_json=python,
     register_admin=register_admin,
     banner=banner,
     docs_authorization=docs_authorization,

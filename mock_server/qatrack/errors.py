@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import request
@@ -10,7 +9,6 @@ from flask.wrappers import Response
 
 from ..core import ApiError
 from ..core.envelopes import drf_detail
-from .respond import compact
 
 NOT_FOUND = "Not found."
 NOT_PROVIDED = "Authentication credentials were not provided."
@@ -59,6 +57,4 @@ def envelope(error: ApiError) -> Response:
     elif error.code in MESSAGES and error.message != MESSAGES[error.code]:
         error = ApiError(error.status, error.code, MESSAGES[error.code],
                          headers=error.headers, **error.fields)
-    response = drf_detail(error)
-    response.set_data(compact(json.loads(response.get_data())))
-    return response
+    return drf_detail(error)

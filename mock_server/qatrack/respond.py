@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Flask, Response, g, request
+
+from ..core.wirejson import encoded
 
 RENDERS = ["application/json", "text/html"]
 PARSES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
 
 
-def compact(body: Any) -> str:
-    """DRF's ``JSONRenderer``: no spaces after ``:`` and ``,`` (so Content-Length matches)."""
-    return json.dumps(body, separators=(",", ":"))
-
-
 def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(compact(body), status=status, content_type="application/json")
+    response = Response(encoded(body), status=status, content_type="application/json")
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

@@ -6,6 +6,7 @@ from flask import Flask, request
 from flask.wrappers import Response
 
 from ..core import ApiError, Core, SystemProfile
+from ..core.wirejson import dotnet
 from . import views_auth, views_contacts, views_other, views_processes  # noqa: F401 (routes)
 from .access import refuse_preflight
 from .admin import register_admin
@@ -60,6 +61,7 @@ profile = SystemProfile(
     seed=seed,
     credentials=credentials,
     register_routes=register_routes,
+    wire_json=dotnet,
     register_admin=register_admin,
     banner=banner,
     deviations=DEVIATIONS,

@@ -11,11 +11,10 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Response, request
 
 from ..core import ApiError
+from ..core.wirejson import encoded
 from .deviations import deviation_on
 
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -31,7 +30,7 @@ STACK = ("   at System.Net.Http.HttpContentExtensions.ReadAsAsync[T](HttpContent
 
 
 def body_response(body: object, status: int | str) -> Response:
-    return Response(json.dumps(body), status=status, content_type=JSON_UTF8)
+    return Response(encoded(body), status=status, content_type=JSON_UTF8)
 
 
 def denied() -> ApiError:
