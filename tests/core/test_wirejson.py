@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import json
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -38,6 +39,11 @@ SPELLINGS = [0.0, -0.0, 1.0, -41.0, 0.1, 7.25, 0.9237, 1e-4, 1.2e-4, 1e-5, 1.5e-
              123456789012345678.0, 1e20, 1e21, 1.5e22, 0.30000000000000004, 1 / 3, 2**53 + 0.0,
              5e-324, 1.7976931348623157e308]
 
+#: floats of every magnitude a stack switches notation around, with 1 to 17 digits
+_random = random.Random(20261207)
+SAMPLED = [round(_random.uniform(-10, 10), _random.randint(0, 16))
+           * 10.0 ** _random.randint(-25, 25) for _ in range(600)]
+
 
 @settings(max_examples=400, deadline=None)
 @given(values)
@@ -45,6 +51,12 @@ def test_python_is_what_drf_writes(value: Any) -> None:
     """DRF: ``json.dumps(..., separators=(",", ":"), ensure_ascii=False)`` as UTF-8."""
     drf = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     assert python(value) == drf
+
+
+def test_python_spells_each_number_as_the_stdlib_does_even_alone() -> None:
+    numbers = SPELLINGS + SAMPLED
+    assert [python(x) for x in numbers] == [json.dumps(x).encode() for x in numbers]
+    assert python([1.00005676265649, 10.00001]) == b"[1.00005676265649,10.00001]"
 
 
 @settings(max_examples=300, deadline=None)
@@ -70,7 +82,8 @@ def test_php_is_byte_for_byte_what_json_encode_writes() -> None:
     found = shutil.which("php")
     if found is None:
         pytest.skip("php-cli is not installed")
-    documents = [*DOCUMENTS, SPELLINGS, [[x] for x in SPELLINGS], {"v": SPELLINGS}]
+    documents = [*DOCUMENTS, SPELLINGS, [[x] for x in SPELLINGS], {"v": SPELLINGS}, *SPELLINGS,
+                 *SAMPLED, SAMPLED]
     script = ('ini_set("serialize_precision", "-1"); '
               'foreach (json_decode(stream_get_contents(STDIN)) as $d) '
               '{ echo json_encode($d), "\\n"; }')
@@ -85,7 +98,8 @@ def test_javascript_is_byte_for_byte_what_json_stringify_writes() -> None:
     if found is None:
         pytest.skip("node is not installed")
     # a JavaScript number holds integers up to 2**53 only: none bigger on a Node server
-    documents = [*DOCUMENTS[:3], DOCUMENTS[3][:6], SPELLINGS, [[x] for x in SPELLINGS[:5]]]
+    documents = [*DOCUMENTS[:3], DOCUMENTS[3][:6], SPELLINGS, [[x] for x in SPELLINGS[:5]],
+                 *SPELLINGS, *SAMPLED, SAMPLED]
     script = ("let s='';process.stdin.on('data',c=>s+=c).on('end',()=>"
               "JSON.parse(s).forEach(d=>console.log(JSON.stringify(d))))")
     done = subprocess.run([found, "-e", script], input=python(documents), capture_output=True,
