@@ -6,7 +6,7 @@ from flask import Blueprint, Flask
 from flask.wrappers import Response
 
 from ..core import ApiError, Core, SystemProfile, current_core
-from ..core.envelopes import json_response
+from ..core.envelopes import admin_json
 from ..core.timefmt import iso_ms
 from ..core.wirejson import dotnet
 from . import authorize  # noqa: F401  (registers the SSO page on the web blueprint)
@@ -37,7 +37,7 @@ def register_admin(admin: Blueprint) -> None:
 
 
 def list_sessions() -> Response:
-    return json_response(
+    return admin_json(
         {
             "sessions": [
                 {
@@ -61,11 +61,11 @@ def remove_session(session: str) -> Response:
     stops working, but stays recognisable (a logout with it answers 404, AL-08)."""
     if not end_session(session, revoke=False):
         raise ApiError(404, "not_found", f"No live session {session}.")
-    return json_response({"ok": True, "licences": licences().usage()}, 200)
+    return admin_json({"ok": True, "licences": licences().usage()}, 200)
 
 
 def licence_usage() -> Response:
-    return json_response({"licences": licences(current_core()).usage()}, 200)
+    return admin_json({"licences": licences(current_core()).usage()}, 200)
 
 
 def banner(core: Core) -> list[str]:

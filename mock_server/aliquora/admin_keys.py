@@ -10,7 +10,7 @@ from flask.wrappers import Response
 
 from ..core import ApiError, current_core
 from ..core.bodies import int_arg, json_object
-from ..core.envelopes import json_response
+from ..core.envelopes import admin_json
 from ..core.timefmt import iso_ms
 from .keys import new_key, stored_fields
 
@@ -69,7 +69,7 @@ def create_key() -> Response:
             created_at=core.clock.naive_now(), **stored_fields(raw),
         )).inserted_primary_key[0]
         row = connection.execute(sa.select(keys).where(keys.c.id == key_id)).one()
-    return json_response({**key_json(row), "rawKey": raw}, 201)
+    return admin_json({**key_json(row), "rawKey": raw}, 201)
 
 
 def list_keys() -> Response:
@@ -80,7 +80,7 @@ def list_keys() -> Response:
     if org_id is not None:
         query = query.where(keys.c.organization_id == org_id)
     with core.storage.connect() as connection:
-        return json_response({"data": [key_json(row) for row in connection.execute(query)]}, 200)
+        return admin_json({"data": [key_json(row) for row in connection.execute(query)]}, 200)
 
 
 def revoke_key(raw_id: str) -> Response:
@@ -95,4 +95,4 @@ def revoke_key(raw_id: str) -> Response:
         row = connection.execute(sa.select(keys).where(keys.c.id == key_id)).first()
     if row is None:
         raise ApiError(404, "not_found", f"Key {key_id} was not found.")
-    return json_response(key_json(row), 200)
+    return admin_json(key_json(row), 200)

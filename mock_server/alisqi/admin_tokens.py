@@ -15,7 +15,7 @@ from flask.wrappers import Response
 
 from ..core import ApiError, current_core
 from ..core.bodies import json_object
-from ..core.envelopes import json_response
+from ..core.envelopes import admin_json
 from .tokens import hash_secret, masked, new_token, valid_network
 from .values import WIRE_FORMAT
 
@@ -65,7 +65,7 @@ def create_token() -> Response:
             ip_whitelist=json.dumps(whitelist), created_at=now,
         )).inserted_primary_key[0]  # type: ignore[index]
         row = connection.execute(sa.select(tokens).where(tokens.c.id == token_id)).one()
-    return json_response({**token_json(row), "token": raw}, 201)
+    return admin_json({**token_json(row), "token": raw}, 201)
 
 
 def list_tokens() -> Response:
@@ -73,7 +73,7 @@ def list_tokens() -> Response:
     tokens = core.storage["tokens"]
     with core.storage.connect() as connection:
         rows = connection.execute(sa.select(tokens).order_by(tokens.c.id)).all()
-    return json_response({"tokens": [token_json(row) for row in rows]}, 200)
+    return admin_json({"tokens": [token_json(row) for row in rows]}, 200)
 
 
 def revoke_token(raw_id: str) -> Response:
@@ -88,4 +88,4 @@ def revoke_token(raw_id: str) -> Response:
         row = connection.execute(sa.select(tokens).where(tokens.c.id == int(raw_id))).first()
     if row is None:
         raise ApiError(404, "not_found", f"Token {raw_id} was not found.")
-    return json_response(token_json(row), 200)
+    return admin_json(token_json(row), 200)

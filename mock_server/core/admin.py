@@ -19,7 +19,7 @@ from .admin_docs import register_docs
 from .admin_standin import register_standin
 from .adminguard import check_admin_request
 from .bodies import int_arg, json_object
-from .envelopes import json_response, slug_json
+from .envelopes import admin_error, admin_json
 from .errors import ApiError
 from .timefmt import iso_ms
 
@@ -30,7 +30,7 @@ def _core() -> Any:
 
 def admin_blueprint(profile: Any) -> Blueprint:
     admin = Blueprint("apidouble_admin", __name__, url_prefix="/__admin")
-    admin.register_error_handler(ApiError, slug_json)
+    admin.register_error_handler(ApiError, admin_error)
 
     @admin.before_request
     def guard() -> None:
@@ -42,12 +42,12 @@ def admin_blueprint(profile: Any) -> Blueprint:
             {rule.rule for rule in current_app.url_map.iter_rules()
              if rule.rule.startswith("/__admin/")}
         )
-        return json_response({"system": profile.name, "endpoints": endpoints}, 200)
+        return admin_json({"system": profile.name, "endpoints": endpoints}, 200)
 
     @admin.get("/credentials")
     def credentials() -> Response:
         core = _core()
-        return json_response(
+        return admin_json(
             {"system": profile.name, "credentials": profile.credentials(core)}, 200
         )
 
@@ -56,7 +56,7 @@ def admin_blueprint(profile: Any) -> Blueprint:
         core = _core()
         core.reset()
         core.requests.clear()
-        return json_response({"ok": True, "now": iso_ms(core.clock.now())}, 200)
+        return admin_json({"ok": True, "now": iso_ms(core.clock.now())}, 200)
 
     @admin.get("/clock")
     def clock() -> Response:
@@ -83,7 +83,7 @@ def admin_blueprint(profile: Any) -> Blueprint:
             row["durationMs"] = row.pop("duration_ms")
             row["remoteAddr"] = row.pop("remote_addr")
             row["at"] = iso_ms(row["at"])
-        return json_response({"requests": rows}, 200)
+        return admin_json({"requests": rows}, 200)
 
     admin_data.register(admin)
     if profile.register_admin is not None:
@@ -93,7 +93,7 @@ def admin_blueprint(profile: Any) -> Blueprint:
 
 def _clock_body() -> Response:
     core = _core()
-    return json_response(
+    return admin_json(
         {"now": iso_ms(core.clock.now()), "offsetSeconds": core.clock.offset()}, 200
     )
 

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, request
 from flask.wrappers import Response
 
 from .datafile import DataFileError, apply_document, dump, export_document, read_document
-from .envelopes import json_response
+from .envelopes import admin_json
 from .errors import ApiError
 
 YAML_TYPES = ("application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml")
@@ -40,7 +40,7 @@ def import_data() -> Response:
     except DataFileError as error:
         raise ApiError(400, "invalid_data", str(error), line=error.line,
                        path=error.path) from None
-    return json_response({"system": document.system, "mode": document.mode,
+    return admin_json({"system": document.system, "mode": document.mode,
                           "applied": True}, 200)
 
 

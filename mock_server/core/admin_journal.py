@@ -15,7 +15,7 @@ from flask import Blueprint, current_app, request
 from flask.wrappers import Response
 
 from .bodies import json_object
-from .envelopes import json_response
+from .envelopes import admin_json
 from .errors import ApiError
 from .requestlog import Matcher
 from .timefmt import iso_ms, parse_iso, to_naive_utc
@@ -28,14 +28,14 @@ def register_journal(admin: Blueprint) -> None:
         if not 1 <= limit <= 1000:
             raise ApiError(400, "invalid_body", "'limit' must be between 1 and 1000.")
         rows = _log().find(matcher(request.args), limit)
-        return json_response({"requests": [_shown(row) for row in rows]}, 200)
+        return admin_json({"requests": [_shown(row) for row in rows]}, 200)
 
     @admin.post("/requests/count")
     def count_requests() -> Response:
         body = json_object(allow_empty=True)
         fields = {k: v if isinstance(v, str) else str(v) for k, v in body.items()
                   if v is not None and not isinstance(v, dict | list)}
-        return json_response({"count": _log().count(matcher(fields))}, 200)
+        return admin_json({"count": _log().count(matcher(fields))}, 200)
 
 
 def _log() -> Any:

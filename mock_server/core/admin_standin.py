@@ -13,7 +13,7 @@ from flask.wrappers import Response
 from .admin_journal import register_journal
 from .bodies import json_object
 from .deviations import describe, find
-from .envelopes import json_response
+from .envelopes import admin_json
 from .errors import ApiError
 from .faults import describe_fault, fault_spec
 
@@ -33,7 +33,7 @@ def _register_deviations(admin: Blueprint, profile: Any) -> None:
 
     @admin.get("/deviations")
     def list_deviations() -> Response:
-        return json_response({"deviations": _listing(profile)}, 200)
+        return admin_json({"deviations": _listing(profile)}, 200)
 
     @admin.post("/deviations")
     def switch_on() -> Response:
@@ -43,31 +43,31 @@ def _register_deviations(admin: Blueprint, profile: Any) -> None:
             raise _unknown(profile, rule, variant)
         core = _core()
         core.standin.switch_on(deviation.key, core.clock.naive_now())
-        return json_response(describe(deviation, True), 201)
+        return admin_json(describe(deviation, True), 201)
 
     @admin.delete("/deviations")
     def switch_off() -> Response:
         _core().standin.clear("deviation")
-        return json_response({"deviations": _listing(profile)}, 200)
+        return admin_json({"deviations": _listing(profile)}, 200)
 
 
 def _register_faults(admin: Blueprint) -> None:
     @admin.get("/faults")
     def list_faults() -> Response:
         faults = [describe_fault(f) for f in _core().standin.faults()]
-        return json_response({"faults": faults}, 200)
+        return admin_json({"faults": faults}, 200)
 
     @admin.post("/faults")
     def add_fault() -> Response:
         spec, times = fault_spec(json_object())
         core = _core()
         fault = core.standin.add_fault(spec, times, core.clock.naive_now())
-        return json_response(describe_fault(fault), 201)
+        return admin_json(describe_fault(fault), 201)
 
     @admin.delete("/faults")
     def clear_faults() -> Response:
         _core().standin.clear("fault")
-        return json_response({"faults": []}, 200)
+        return admin_json({"faults": []}, 200)
 
     @admin.delete("/faults/<raw_id>")
     def delete_fault(raw_id: str) -> Response:

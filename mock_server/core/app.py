@@ -17,8 +17,9 @@ from .admin import admin_blueprint
 from .clock import OFFSET_KEY, Clock, StateStore
 from .config import Config
 from .datafile import Document, apply_section, real_now, seed_marker, start_documents
-from .errors import install_error_handlers
-from .faults import install_faults
+from .envelopes import admin_error
+from .errors import ApiError, Envelope, install_error_handlers
+from .faults import ADMIN_PREFIX, install_faults
 from .journal import entry as journal_entry
 from .masking import Masker
 from .pagecache import GENERATION_KEY, PageCache
@@ -132,7 +133,7 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
     core.start_documents = start_documents(config.data_files, profile)
     if config.seed_on_start:
         core.ensure_seeded()
-    install_error_handlers(app, profile.envelope)
+    install_error_handlers(app, _admin_apart(profile.envelope))
     _install_request_log(app, core)
     app.before_request(core.read_shared_state)  # before the faults, which read the store
     if config.cors_origins and not profile.cross_origin_forbidden:
@@ -144,6 +145,19 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
     profile.register_routes(app)
     _install_static_path_methods(app)
     return app
+
+
+def _admin_apart(envelope: Envelope) -> Envelope:
+    """The system's envelope, but the admin interface's own for its URLs: an unknown admin
+    path (404) or a method an admin path lacks (405) matches no route of the admin
+    blueprint, whose own handler would otherwise answer them."""
+
+    def render(error: ApiError) -> Response:
+        if request.path.startswith(ADMIN_PREFIX):
+            return admin_error(error)
+        return envelope(error)
+
+    return render
 
 
 def _allow_cross_origin(app: Flask, origins: tuple[str, ...]) -> None:

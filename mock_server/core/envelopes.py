@@ -10,11 +10,24 @@ from __future__ import annotations
 from flask import Response
 
 from .errors import ApiError
-from .wirejson import encoded
+from .wirejson import encoded, python
 
 
 def json_response(body: object, status: int, content_type: str = "application/json") -> Response:
+    """``body`` in the system's own bytes (``SystemProfile.wire_json``)."""
     return Response(encoded(body), status=status, content_type=content_type)
+
+
+def admin_json(body: object, status: int) -> Response:
+    """The admin interface's bodies: the same bytes whatever the system, since it imitates
+    none (compact, UTF-8)."""
+    return Response(python(body), status=status, content_type="application/json")
+
+
+def admin_error(error: ApiError) -> Response:
+    """``{"error": "<slug>", "message": "..."}`` on the admin interface, for every system."""
+    return admin_json({"error": error.code, "message": error.message, **error.fields},
+                      error.status)
 
 
 def slug_json(error: ApiError) -> Response:

@@ -11,7 +11,7 @@ from flask.wrappers import Response
 
 from ..core import ApiError, current_core
 from ..core.bodies import json_object
-from ..core.envelopes import json_response
+from ..core.envelopes import admin_json
 from ..core.timefmt import iso_ms
 from . import tokens
 
@@ -49,7 +49,7 @@ def list_tokens() -> Response:
         user_id = int(row.family.split("-", 1)[1])
         body.append({"username": names.get(user_id), "userId": user_id,
                      "created": iso_ms(row.issued_at)})
-    return json_response({"tokens": body}, 200)
+    return admin_json({"tokens": body}, 200)
 
 
 def add_token() -> Response:
@@ -60,7 +60,7 @@ def add_token() -> Response:
     with core.storage.begin() as connection:
         user = _user(connection, body.get("username"))
         raw = tokens.regenerate(core, connection, user)
-    return json_response({"username": user.username, "token": raw}, 201)
+    return admin_json({"username": user.username, "token": raw}, 201)
 
 
 def delete_token(username: str) -> Response:
@@ -71,7 +71,7 @@ def delete_token(username: str) -> Response:
         deleted = tokens.revoke(core, connection, user.id)
     if not deleted:
         raise ApiError(404, "not_found", f"{username!r} has no token.")
-    return json_response({"username": username, "deleted": True}, 200)
+    return admin_json({"username": username, "deleted": True}, 200)
 
 
 def fixtures() -> Response:
@@ -84,7 +84,7 @@ def fixtures() -> Response:
             raise ApiError(404, "not_found", f"No unit {CONFORMANCE_UNIT!r}.")
         rows = connection.execute(sa.select(utcs).where(utcs.c.unit_id == unit.id)
                                   .order_by(utcs.c.id)).all()
-    return json_response({
+    return admin_json({
         "conformance_unit": {"name": unit.name, "number": unit.number,
                              "path": f"/api/units/units/{unit.id}/"},
         "unit_test_collections": [

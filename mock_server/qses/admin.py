@@ -19,7 +19,7 @@ from flask import Blueprint, Response
 from ...fixtures.qses._catalog import ENDPOINTS
 from ..core import ApiError, current_core
 from ..core.bodies import json_body, json_object
-from ..core.envelopes import json_response
+from ..core.envelopes import admin_json
 from . import throttles
 from .access import OPEN_ENDPOINTS
 from .seed import credentials
@@ -47,11 +47,11 @@ def list_accounts() -> Response:
     it is to show the demo secrets."""
     accounts = [{key: value for key, value in entry.items() if key != "password"}
                 for entry in credentials(current_core())]
-    return json_response({"accounts": accounts}, 200)
+    return admin_json({"accounts": accounts}, 200)
 
 
 def list_endpoints() -> Response:
-    return json_response({"endpoints": endpoints()}, 200)
+    return admin_json({"endpoints": endpoints()}, 200)
 
 
 def put_grants(username: str) -> Response:
@@ -73,13 +73,13 @@ def put_grants(username: str) -> Response:
         if wanted:
             connection.execute(grants.insert(), [{"account_id": account_id, "endpoint": e}
                                                  for e in sorted(set(wanted))])
-    return json_response({"username": username, "endpoints": sorted(set(wanted))}, 200)
+    return admin_json({"username": username, "endpoints": sorted(set(wanted))}, 200)
 
 
 def get_throttles() -> Response:
     with current_core().storage.connect() as connection:
         rules = throttles.rules_json(connection)
-    return json_response({"defaults": throttles.DEFAULTS, "rules": rules}, 200)
+    return admin_json({"defaults": throttles.DEFAULTS, "rules": rules}, 200)
 
 
 def put_throttle() -> Response:
@@ -88,7 +88,7 @@ def put_throttle() -> Response:
     with current_core().storage.begin_bookkeeping() as connection:
         throttles.replace_rule(connection, endpoint, client, limits)
         rules = throttles.rules_json(connection)
-    return json_response({"defaults": throttles.DEFAULTS, "rules": rules}, 200)
+    return admin_json({"defaults": throttles.DEFAULTS, "rules": rules}, 200)
 
 
 def _rule(body: dict[str, Any]) -> tuple[str, str, dict[str, int]]:
@@ -111,4 +111,4 @@ def clear_throttles() -> Response:
     rules = current_core().storage["throttle_rules"]
     with current_core().storage.begin_bookkeeping() as connection:
         connection.execute(rules.delete())
-    return json_response({"defaults": throttles.DEFAULTS, "rules": []}, 200)
+    return admin_json({"defaults": throttles.DEFAULTS, "rules": []}, 200)

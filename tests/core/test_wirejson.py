@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from apidouble.mock_server.core import Config
-from apidouble.mock_server.core.wirejson import dotnet, javascript, php, python
+from apidouble.mock_server.core.wirejson import WireJSONProvider, dotnet, javascript, php, python
 from apidouble.mock_server.systems import create_app
 
 #: every kind of character a JSON encoder treats differently
@@ -152,11 +153,27 @@ def test_each_system_answers_in_its_stacks_bytes(system: str, tmp_path: Path) ->
         assert not answer.data.endswith(b"\n")
 
 
-def test_a_view_returning_a_dict_goes_through_the_systems_writer(tmp_path: Path) -> None:
-    """AlisQI's admin answers (dicts returned by views) escape ``/`` as PHP does."""
-    app = create_app("alisqi", Config(db_url=f"sqlite:///{tmp_path}/db.sqlite3"))
+def test_a_view_returning_a_dict_goes_through_the_writer() -> None:
+    app = Flask(__name__)
+    app.json = WireJSONProvider(app, php)
+    app.add_url_rule("/dict", "dict_view", lambda: {"a/b": "é", "n": 41.0})
+    answer = app.test_client().get("/dict")
+    assert answer.data == b'{"a\\/b":"\\u00e9","n":41}'
+    assert answer.mimetype == "application/json"
+
+
+@pytest.mark.parametrize("system", sorted(UNMATCHED))
+def test_the_admin_interface_answers_alike_whatever_the_system(system: str,
+                                                              tmp_path: Path) -> None:
+    """It imitates no vendor: compact UTF-8, and its own error body even for URLs and
+    methods its routes lack (which the system's envelope used to answer)."""
+    app = create_app(system, Config(db_url=f"sqlite:///{tmp_path}/db.sqlite3"))
     with app.test_client() as client:
-        answer = client.get("/__admin/clock")
-        assert answer.status_code == 200
-        assert answer.data == php(json.loads(answer.data))
-        assert b": " not in answer.data and not answer.data.endswith(b"\n")
+        clock = client.get("/__admin/clock")
+        assert clock.status_code == 200 and clock.data == python(json.loads(clock.data))
+        unknown = client.get("/__admin/no-such-thing")
+        assert (unknown.status_code, unknown.get_json()["error"]) == (404, "not_found")
+        wrong = client.put("/__admin/clock")
+        assert (wrong.status_code, wrong.get_json()["error"]) == (405, "method_not_allowed")
+        assert "GET" in wrong.headers["Allow"]
+        assert set(wrong.get_json()) == {"error", "message"}
