@@ -50,8 +50,24 @@ SAMPLED = [round(_random.uniform(-10, 10), _random.randint(0, 16))
 @given(values)
 def test_python_is_what_drf_writes(value: Any) -> None:
     """DRF: ``json.dumps(..., separators=(",", ":"), ensure_ascii=False)`` as UTF-8."""
-    drf = json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    assert python(value) == drf
+    assert python(value) == _drf(value)
+
+
+def _drf(value: Any) -> bytes:
+    """What DRF 3.x's ``JSONRenderer.render`` does with ``UNICODE_JSON`` and no indent."""
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").encode("utf-8")
+
+
+def test_python_escapes_the_line_separators_as_drf_does() -> None:
+    assert python(DOCUMENTS[1]) == _drf(DOCUMENTS[1])
+    assert b"\\u2028\\u2029" in python(DOCUMENTS[1])
+
+
+def test_dotnet_escapes_the_line_breaks_json_net_escapes() -> None:
+    assert dotnet(["\x85\u2028\u2029é…", "\u2028"]) == (
+        b'["\\u0085\\u2028\\u2029\xc3\xa9\xe2\x80\xa6","\\u2028"]')
+    assert javascript("\u2028") == b'"\xe2\x80\xa8"'  # JSON.stringify leaves them
 
 
 def test_python_spells_each_number_as_the_stdlib_does_even_alone() -> None:
