@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from ..core import ApiError, Core, SystemProfile
-from ..core.wirejson import encoded, php
+from ..core.envelopes import json_response
+from ..core.wirejson import php
 from . import api_read, api_specs, api_store  # noqa: F401  (routes)
 from .access import authenticate, metered, rate_headers, rate_limited
 from .admin_tokens import register_admin
@@ -35,8 +36,7 @@ def envelope(error: ApiError) -> Response:
         return Response(error.message, status=429, content_type="text/plain; charset=utf-8")
     message = MESSAGES.get(error.status, error.message) if error.code in (
         "not_found", "method_not_allowed") else error.message
-    return Response(encoded({"error": message}), status=error.status,
-                    content_type="application/json")
+    return json_response({"error": message}, error.status)
 
 
 def rate_limit_error(seconds: int) -> ApiError:

@@ -11,7 +11,7 @@ from flask import Blueprint, Response
 
 from ..core import ApiError, current_core
 from ..core.bodies import JsonLimitError, parse_json
-from ..core.wirejson import encoded
+from ..core.envelopes import json_response
 from .access import need
 from .model import SetDef, load_set
 from .query import invalid, param
@@ -23,7 +23,7 @@ BATCH = 200
 
 
 def ok(body: Any, status: int = 200) -> Response:
-    return Response(encoded(body), status=status, content_type="application/json")
+    return json_response(body, status)
 
 
 def set_id_param() -> int:

@@ -19,7 +19,7 @@ from .admin_docs import register_docs
 from .admin_standin import register_standin
 from .adminguard import check_admin_request
 from .bodies import int_arg, json_object
-from .envelopes import admin_error, admin_json
+from .envelopes import admin_json
 from .errors import ApiError
 from .timefmt import iso_ms
 
@@ -30,7 +30,6 @@ def _core() -> Any:
 
 def admin_blueprint(profile: Any) -> Blueprint:
     admin = Blueprint("apidouble_admin", __name__, url_prefix="/__admin")
-    admin.register_error_handler(ApiError, admin_error)
 
     @admin.before_request
     def guard() -> None:

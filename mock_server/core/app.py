@@ -148,9 +148,10 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
 
 
 def _admin_apart(envelope: Envelope) -> Envelope:
-    """The system's envelope, but the admin interface's own for its URLs: an unknown admin
-    path (404) or a method an admin path lacks (405) matches no route of the admin
-    blueprint, whose own handler would otherwise answer them."""
+    """The system's envelope, but the admin interface's own for its URLs. The one place
+    admin errors are rendered: a handler on the admin blueprint would miss an unknown
+    admin path (404) and a method an admin path lacks (405), which match none of its
+    routes."""
 
     def render(error: ApiError) -> Response:
         if request.path.startswith(ADMIN_PREFIX):

@@ -10,30 +10,34 @@ from __future__ import annotations
 from flask import Response
 
 from .errors import ApiError
-from .wirejson import encoded, python
+from .wirejson import Encoder, encoded, python
 
 
-def json_response(body: object, status: int, content_type: str = "application/json") -> Response:
-    """``body`` in the system's own bytes (``SystemProfile.wire_json``)."""
-    return Response(encoded(body), status=status, content_type=content_type)
+def json_response(body: object, status: int | str, content_type: str = "application/json",
+                  encode: Encoder = encoded) -> Response:
+    """``body`` in the system's own bytes (``SystemProfile.wire_json``), or ``encode``'s;
+    ``status`` may carry a reason phrase (``"429 Too Many Requests"``)."""
+    return Response(encode(body), status=status, content_type=content_type)
 
 
 def admin_json(body: object, status: int) -> Response:
     """The admin interface's bodies: the same bytes whatever the system, since it imitates
     none (compact, UTF-8)."""
-    return Response(python(body), status=status, content_type="application/json")
+    return json_response(body, status, encode=python)
+
+
+def _slug_body(error: ApiError) -> dict[str, object]:
+    return {"error": error.code, "message": error.message, **error.fields}
 
 
 def admin_error(error: ApiError) -> Response:
     """``{"error": "<slug>", "message": "..."}`` on the admin interface, for every system."""
-    return admin_json({"error": error.code, "message": error.message, **error.fields},
-                      error.status)
+    return admin_json(_slug_body(error), error.status)
 
 
 def slug_json(error: ApiError) -> Response:
     """``{"error": "<slug>", "message": "..."}`` plus any extra fields (Aliquora)."""
-    body = {"error": error.code, "message": error.message, **error.fields}
-    return json_response(body, error.status)
+    return json_response(_slug_body(error), error.status)
 
 
 #: canonical core codes as the SubStatus Alemba gives them (AL-25)

@@ -62,25 +62,24 @@ def make_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 30},
             poolclass=StaticPool if memory else None,
         )
+        pragmas = MEMORY_PRAGMAS if memory else FILE_PRAGMAS
         sa.event.listen(engine, "connect",
-                        _sqlite_memory_pragmas if memory else _sqlite_file_pragmas)
+                        lambda dbapi_connection, _record: _run_pragmas(dbapi_connection, pragmas))
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def _sqlite_file_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
-    cursor.close()
+#: every SQLite connection's settings; an in-memory database lives in its page cache,
+#: whose size is left alone
+MEMORY_PRAGMAS = ("PRAGMA foreign_keys=ON",)
+FILE_PRAGMAS = ("PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", *MEMORY_PRAGMAS,
+                f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
 
-def _sqlite_memory_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    """An in-memory database lives in its page cache: its size is left alone."""
+def _run_pragmas(dbapi_connection: Any, pragmas: tuple[str, ...]) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
+    for pragma in pragmas:
+        cursor.execute(pragma)
     cursor.close()
 
 

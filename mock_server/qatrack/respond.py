@@ -6,14 +6,14 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from ..core.wirejson import encoded
+from ..core.envelopes import json_response
 
 RENDERS = ["application/json", "text/html"]
 PARSES = ["application/json", "application/x-www-form-urlencoded", "multipart/form-data"]
 
 
 def respond(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    response = Response(encoded(body), status=status, content_type="application/json")
+    response = json_response(body, status)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

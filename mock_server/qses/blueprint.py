@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, request
 
-from ..core.wirejson import encoded
 from .deviations import deviation_on
 from .errors import JSON_UTF8, body_response, invalid, not_found
 
@@ -80,7 +79,7 @@ def collection(rows: list[dict[str, Any]], offset: int, limit: int, has_more: bo
 
 def bare(value: Any, status: int = 200) -> Response:
     """A process's bare answer: the CrmNumber, a new id, a list."""
-    return Response(encoded(value), status=status, content_type=JSON_UTF8)
+    return body_response(value, status)
 
 
 # ------------------------------------------------------------------ query binding

@@ -14,7 +14,7 @@ from __future__ import annotations
 from flask import Response, request
 
 from ..core import ApiError
-from ..core.wirejson import encoded
+from ..core.envelopes import json_response
 from .deviations import deviation_on
 
 JSON_UTF8 = "application/json; charset=utf-8"
@@ -30,7 +30,7 @@ STACK = ("   at System.Net.Http.HttpContentExtensions.ReadAsAsync[T](HttpContent
 
 
 def body_response(body: object, status: int | str) -> Response:
-    return Response(encoded(body), status=status, content_type=JSON_UTF8)
+    return json_response(body, status, JSON_UTF8)
 
 
 def denied() -> ApiError:
