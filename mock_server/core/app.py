@@ -25,6 +25,7 @@ from .masking import Masker
 from .pagecache import GENERATION_KEY, PageCache
 from .prefer import install_prefer
 from .ratelimit import RateLimiter, RedisWindowStore, SqlWindowStore, WindowStore
+from .request_turns import TURNS
 from .requestlog import RequestLog
 from .schema import SCHEMA_KEY, check_compatible, fingerprint
 from .standin import StandInStore
@@ -144,6 +145,8 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     _install_static_path_methods(app)
+    if core.storage.engine.dialect.name == "sqlite":
+        app.wsgi_app = TURNS.wrap(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign, assignment]
     return app
 
 

@@ -28,6 +28,7 @@ from flask.wrappers import Response
 
 from .envelopes import json_response
 from .errors import CANONICAL_CODES, ApiError
+from .request_turns import TURNS
 from .standin import FaultRow, StandInStore
 from .timefmt import iso_ms
 
@@ -70,7 +71,8 @@ def _apply(fault: FaultRow, profile: Any) -> Response | None:
     g.apidouble_fault = fault.id
     delay = spec.get("delayMs", 0) + random.uniform(0, spec.get("jitterMs", 0))  # noqa: S311
     if delay:
-        time.sleep(delay / 1000)
+        with TURNS.released():
+            time.sleep(delay / 1000)
     if spec.get("dropConnection"):
         return dropped()
     status = spec.get("status")
