@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -10,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, g, request
 from flask.wrappers import Response
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
 from . import fastctx
 from .admin import admin_blueprint
@@ -141,6 +142,7 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         _allow_cross_origin(app, config.cors_origins)
     install_faults(app, core.standin, profile)
     install_prefer(app, profile)
+    _install_chunked_body_limit(app, config.max_body_bytes)
     _install_body_drain(app, config.max_body_bytes)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
@@ -212,6 +214,36 @@ def _install_request_log(app: Flask, core: Core) -> None:
             return response  # the admin interface does not log itself
         core.requests.record(journal_entry(request, response, masker, core.clock.naive_now()))
         return response
+
+
+def _install_chunked_body_limit(app: Flask, limit: int) -> None:
+    """A chunked body (no Content-Length) longer than the limit is refused as a long
+    declared one is: with a 413 when something reads it.
+
+    werkzeug cuts such a body at ``MAX_CONTENT_LENGTH`` without a word: a view
+    would read its first megabytes as the whole body (a JSON one then answered
+    as malformed). The body is read here, one byte past the limit, before any
+    view.
+    """
+
+    @app.before_request
+    def _refuse_long_chunked_body() -> None:
+        environ = request.environ
+        if request.content_length is not None or not environ.get("wsgi.input_terminated"):
+            return
+        body = environ["wsgi.input"].read(limit + 1)
+        environ["wsgi.input"] = io.BytesIO(body) if len(body) <= limit else _BodyTooLong()
+
+
+class _BodyTooLong(io.RawIOBase):
+    """A request body known to be over the limit: reading it is a 413, as werkzeug makes
+    reading a declared one."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, _buffer: Any) -> int:
+        raise RequestEntityTooLarge()
 
 
 def _install_body_drain(app: Flask, limit: int) -> None:

@@ -69,6 +69,8 @@ def _request_body(request: Request) -> str:
     cached = request.__dict__.get("_cached_data")
     if cached is None and length > READ_UNREAD_UP_TO:
         return f"[{length} bytes, not kept]"
+    if cached is None and length > (request.max_content_length or length):
+        return f"[{length} bytes, over the body limit, not kept]"  # reading it would raise
     data = cached if cached is not None else request.get_data(cache=True)
     return _text(data[:BODY_LIMIT], len(data), kind)
 
