@@ -13,8 +13,8 @@ app on PostgreSQL does not take turns (``build_app``).
 
 What does not wait for a turn:
 
-* reading the request body, done before the turn, so a slow upload holds no
-  one up;
+* reading the request body (with a length or chunked), done before the
+  turn, so a slow upload holds no one up;
 * the server writing the response, after the turn;
 * a fault's delay (``released``), so a delayed request never delays others.
 
@@ -76,14 +76,20 @@ class RequestTurns:
 
 
 def _read_body_first(environ: WSGIEnvironment, limit: int) -> None:
-    """A body of declared length within the limit, read from the client now.
+    """The request body, read from the client now, up to one byte past ``limit``.
 
-    A longer one, or one without a length (chunked), is left to the app as it
-    came: the app refuses the first with a 413 without reading it."""
+    A body of declared length is read whole when within the limit; a longer
+    one is left as it came, and the app refuses it with a 413 without reading
+    it. A chunked body (the server marks its end: ``wsgi.input_terminated``)
+    is read up to ``limit + 1`` bytes: enough for the app to see it is too
+    long and refuse it; the server drops what is left, as with any body an app
+    did not read."""
     declared = environ.get("CONTENT_LENGTH", "")
-    if not declared.isdigit() or not 0 < int(declared) <= limit:
-        return
-    environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(int(declared)))
+    if declared.isdigit():
+        if 0 < int(declared) <= limit:
+            environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(int(declared)))
+    elif environ.get("wsgi.input_terminated"):
+        environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(limit + 1))
 
 
 #: the turns of this process

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -124,13 +125,16 @@ class SlowUpload(io.RawIOBase):
         return body
 
 
-def test_a_slow_upload_is_read_before_the_turn() -> None:
+@pytest.mark.parametrize("framing", [{"CONTENT_LENGTH": "100"},
+                                     {"wsgi.input_terminated": True}],
+                         ids=["length", "chunked"])
+def test_a_slow_upload_is_read_before_the_turn(framing: dict[str, Any]) -> None:
     turns = RequestTurns()
     app = turns.wrap(Busy(), LIMIT)
     upload = SlowUpload(b"x" * 100)
     answers: list[Any] = []
     uploading = threading.Thread(
-        target=lambda: answers.append(app({"CONTENT_LENGTH": "100", "wsgi.input": upload},
+        target=lambda: answers.append(app({**framing, "wsgi.input": upload},
                                           lambda *_: None)))
     uploading.start()
     time.sleep(0.05)
@@ -142,7 +146,7 @@ def test_a_slow_upload_is_read_before_the_turn() -> None:
     assert answers == [[b"x" * 100]]
 
 
-def test_a_body_over_the_limit_or_without_a_length_is_left_to_the_app() -> None:
+def test_a_body_over_the_limit_or_without_an_end_is_left_to_the_app() -> None:
     turns = RequestTurns()
     seen: list[Any] = []
 
@@ -151,11 +155,44 @@ def test_a_body_over_the_limit_or_without_a_length_is_left_to_the_app() -> None:
         return []
 
     wrapped = turns.wrap(app, LIMIT)
-    for headers in ({"CONTENT_LENGTH": str(LIMIT + 1)}, {"CONTENT_LENGTH": "0"},
-                    {"HTTP_TRANSFER_ENCODING": "chunked"}):
+    for headers in ({"CONTENT_LENGTH": str(LIMIT + 1)}, {"CONTENT_LENGTH": "0"}, {}):
         stream = io.BytesIO(b"body")
         wrapped({**headers, "wsgi.input": stream}, lambda *_: None)
         assert seen.pop() is stream
+
+
+def test_a_chunked_body_over_the_limit_reaches_the_app_one_byte_too_long() -> None:
+    seen: list[bytes] = []
+
+    def app(environ: dict[str, Any], _start: Any) -> Iterable[bytes]:
+        seen.append(environ["wsgi.input"].read())
+        return []
+
+    RequestTurns().wrap(app, LIMIT)({"wsgi.input_terminated": True,
+                                     "wsgi.input": io.BytesIO(b"y" * (3 * LIMIT))},
+                                    lambda *_: None)
+    assert seen == [b"y" * (LIMIT + 1)]
+
+
+def chunked(body: bytes) -> Iterator[bytes]:
+    yield from (body[i:i + 7] for i in range(0, len(body), 7))
+
+
+def test_chunked_bodies_over_http_are_read_whole_or_refused(tmp_path: Path) -> None:
+    app = create_app("aliquora", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}",
+                                        max_body_bytes=LIMIT))
+    with served_in_thread(app) as base:
+        url = f"{base}/__admin/faults"
+        fault = json.dumps({"path": "/nowhere", "status": 503}).encode()
+        created = requests.post(url, data=chunked(fault),
+                                headers={"Content-Type": "application/json"}, timeout=10)
+        assert created.status_code == 201, created.text
+        assert created.json()["status"] == 503
+        padded = json.dumps({"path": "/nowhere", "status": 503, "pad": "z" * LIMIT}).encode()
+        refused = requests.post(url, data=chunked(padded),
+                                headers={"Content-Type": "application/json"}, timeout=10)
+        assert refused.status_code == 413
+        assert len(requests.get(url, timeout=10).json()["faults"]) == 1
 
 
 def test_a_delay_fault_holds_up_no_other_request_over_http(tmp_path: Path) -> None:
