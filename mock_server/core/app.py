@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -11,10 +10,11 @@ from typing import Any
 import sqlalchemy as sa
 from flask import Flask, g, request
 from flask.wrappers import Response
-from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import MethodNotAllowed
 
 from . import fastctx
 from .admin import admin_blueprint
+from .bodies import buffer_chunked_body
 from .clock import OFFSET_KEY, Clock, StateStore
 from .config import Config
 from .datafile import Document, apply_section, real_now, seed_marker, start_documents
@@ -217,33 +217,12 @@ def _install_request_log(app: Flask, core: Core) -> None:
 
 
 def _install_chunked_body_limit(app: Flask, limit: int) -> None:
-    """A chunked body (no Content-Length) longer than the limit is refused as a long
-    declared one is: with a 413 when something reads it.
-
-    werkzeug cuts such a body at ``MAX_CONTENT_LENGTH`` without a word: a view
-    would read its first megabytes as the whole body (a JSON one then answered
-    as malformed). The body is read here, one byte past the limit, before any
-    view.
-    """
+    """A chunked body over the limit is refused as a long declared one is
+    (``bodies.buffer_chunked_body``), for apps that take no turns too."""
 
     @app.before_request
-    def _refuse_long_chunked_body() -> None:
-        environ = request.environ
-        if request.content_length is not None or not environ.get("wsgi.input_terminated"):
-            return
-        body = environ["wsgi.input"].read(limit + 1)
-        environ["wsgi.input"] = io.BytesIO(body) if len(body) <= limit else _BodyTooLong()
-
-
-class _BodyTooLong(io.RawIOBase):
-    """A request body known to be over the limit: reading it is a 413, as werkzeug makes
-    reading a declared one."""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, _buffer: Any) -> int:
-        raise RequestEntityTooLarge()
+    def _buffer_chunked_body() -> None:
+        buffer_chunked_body(request.environ, limit)
 
 
 def _install_body_drain(app: Flask, limit: int) -> None:

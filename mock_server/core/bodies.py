@@ -8,12 +8,15 @@ stack or overflowing a database column later on.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
 from typing import Any
 
 from flask import request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_content_length
 
 from .errors import ApiError
 
@@ -139,3 +142,36 @@ def int_arg(name: str, *, code: str, default: int | None = None) -> int | None:
         return int(raw.strip())
     except ValueError:
         raise ApiError(400, code, f"Query parameter '{name}' must be an integer.") from None
+
+
+#: set in a WSGI environ once its chunked body has been read (``buffer_chunked_body``)
+CHUNKED_BUFFERED = "apidouble.chunked_body_buffered"
+
+
+def buffer_chunked_body(environ: dict[str, Any], limit: int) -> None:
+    """Read a chunked request body (no Content-Length; the server marks its end with
+    ``wsgi.input_terminated``) now, one byte past ``limit``; once per request.
+
+    werkzeug cuts such a body at ``MAX_CONTENT_LENGTH`` without a word, so a
+    view would read its first megabytes as the whole body (a JSON one then
+    answered as malformed). A longer body is replaced by one whose reading is
+    the 413 werkzeug raises for a declared length, so each system refuses it as
+    it refuses that one; the server drops what the client still sends, as with
+    any body an app did not read.
+    """
+    if (get_content_length(environ) is not None or not environ.get("wsgi.input_terminated")
+            or environ.get(CHUNKED_BUFFERED)):
+        return
+    environ[CHUNKED_BUFFERED] = True
+    body = environ["wsgi.input"].read(limit + 1)
+    environ["wsgi.input"] = io.BytesIO(body) if len(body) <= limit else _BodyTooLong()
+
+
+class _BodyTooLong(io.RawIOBase):
+    """A request body known to be over the limit: reading it is a 413."""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, _buffer: Any) -> int:
+        raise RequestEntityTooLarge()

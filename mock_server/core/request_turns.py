@@ -31,6 +31,10 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from werkzeug.wsgi import get_content_length
+
+from .bodies import buffer_chunked_body
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
@@ -55,6 +59,7 @@ class RequestTurns:
                     self._local.holding = False
 
         in_turn.takes_turns = True  # type: ignore[attr-defined]
+        in_turn.__wrapped__ = wsgi_app  # type: ignore[attr-defined]
         return in_turn
 
     def holding(self) -> bool:
@@ -76,20 +81,17 @@ class RequestTurns:
 
 
 def _read_body_first(environ: WSGIEnvironment, limit: int) -> None:
-    """The request body, read from the client now, up to one byte past ``limit``.
+    """The request body, read from the client now.
 
     A body of declared length is read whole when within the limit; a longer
     one is left as it came, and the app refuses it with a 413 without reading
-    it. A chunked body (the server marks its end: ``wsgi.input_terminated``)
-    is read up to ``limit + 1`` bytes: enough for the app to see it is too
-    long and refuse it; the server drops what is left, as with any body an app
-    did not read."""
-    declared = environ.get("CONTENT_LENGTH", "")
-    if declared.isdigit():
-        if 0 < int(declared) <= limit:
-            environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(int(declared)))
-    elif environ.get("wsgi.input_terminated"):
-        environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(limit + 1))
+    it. A chunked body is read one byte past the limit
+    (``bodies.buffer_chunked_body``)."""
+    declared = get_content_length(environ)  # None when chunked, as werkzeug reads it
+    if declared is None:
+        buffer_chunked_body(environ, limit)
+    elif 0 < declared <= limit:
+        environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(declared))
 
 
 #: the turns of this process
