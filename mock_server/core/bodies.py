@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
-from werkzeug.wsgi import get_content_length
 
 from .errors import ApiError
 
@@ -149,8 +148,9 @@ CHUNKED_BUFFERED = "apidouble.chunked_body_buffered"
 
 
 def buffer_chunked_body(environ: dict[str, Any], limit: int) -> None:
-    """Read a chunked request body (no Content-Length; the server marks its end with
-    ``wsgi.input_terminated``) now, one byte past ``limit``; once per request.
+    """Read a chunked request body (``Transfer-Encoding: chunked``, whose end the
+    server marks with ``wsgi.input_terminated``) now, one byte past ``limit``; once
+    per request.
 
     werkzeug cuts such a body at ``MAX_CONTENT_LENGTH`` without a word, so a
     view would read its first megabytes as the whole body (a JSON one then
@@ -159,8 +159,8 @@ def buffer_chunked_body(environ: dict[str, Any], limit: int) -> None:
     it refuses that one; the server drops what the client still sends, as with
     any body an app did not read.
     """
-    if (get_content_length(environ) is not None or not environ.get("wsgi.input_terminated")
-            or environ.get(CHUNKED_BUFFERED)):
+    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+    if not chunked or not environ.get("wsgi.input_terminated") or environ.get(CHUNKED_BUFFERED):
         return
     environ[CHUNKED_BUFFERED] = True
     body = environ["wsgi.input"].read(limit + 1)

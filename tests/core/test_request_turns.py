@@ -127,7 +127,8 @@ class SlowUpload(io.RawIOBase):
 
 
 @pytest.mark.parametrize("framing", [{"CONTENT_LENGTH": "100"},
-                                     {"wsgi.input_terminated": True}],
+                                     {"HTTP_TRANSFER_ENCODING": "chunked",
+                                      "wsgi.input_terminated": True}],
                          ids=["length", "chunked"])
 def test_a_slow_upload_is_read_before_the_turn(framing: dict[str, Any]) -> None:
     turns = RequestTurns()
@@ -156,7 +157,8 @@ def test_a_body_over_the_limit_or_without_an_end_is_left_to_the_app() -> None:
         return []
 
     wrapped = turns.wrap(app, LIMIT)
-    for headers in ({"CONTENT_LENGTH": str(LIMIT + 1)}, {"CONTENT_LENGTH": "0"}, {}):
+    for headers in ({"CONTENT_LENGTH": str(LIMIT + 1)}, {"CONTENT_LENGTH": "0"},
+                    {"wsgi.input_terminated": True}):  # the last: a GET, say
         stream = io.BytesIO(b"body")
         wrapped({**headers, "wsgi.input": stream}, lambda *_: None)
         assert seen.pop() is stream
@@ -171,7 +173,8 @@ def test_a_chunked_body_over_the_limit_is_a_413_when_the_app_reads_it() -> None:
         seen.append(True)
         return []
 
-    RequestTurns().wrap(app, LIMIT)({"wsgi.input_terminated": True,
+    RequestTurns().wrap(app, LIMIT)({"HTTP_TRANSFER_ENCODING": "chunked",
+                                     "wsgi.input_terminated": True,
                                      "wsgi.input": io.BytesIO(b"y" * (3 * LIMIT))},
                                     lambda *_: None)
     assert seen == [True]
