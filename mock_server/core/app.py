@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import Flask, g, request
@@ -14,7 +14,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from . import fastctx
 from .admin import admin_blueprint
-from .bodies import buffer_chunked_body
+from .bodies import read_body_first
 from .clock import OFFSET_KEY, Clock, StateStore
 from .config import Config
 from .datafile import Document, apply_section, real_now, seed_marker, start_documents
@@ -33,6 +33,9 @@ from .standin import StandInStore
 from .storage import Storage
 from .tokens import TokenStore
 from .wirejson import WireJSONProvider
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
 
 SEEDED_KEY = "seeded_with"
 
@@ -142,13 +145,14 @@ def build_app(profile: Any, config: Config | None = None) -> Flask:
         _allow_cross_origin(app, config.cors_origins)
     install_faults(app, core.standin, profile)
     install_prefer(app, profile)
-    _install_chunked_body_limit(app, config.max_body_bytes)
     _install_body_drain(app, config.max_body_bytes)
     app.register_blueprint(admin_blueprint(profile))
     profile.register_routes(app)
     _install_static_path_methods(app)
+    wsgi_app: WSGIApplication = app.wsgi_app
     if core.storage.engine.dialect.name == "sqlite":
-        app.wsgi_app = TURNS.wrap(app.wsgi_app, config.max_body_bytes)  # type: ignore[method-assign, assignment]
+        wsgi_app = TURNS.wrap(wsgi_app)
+    app.wsgi_app = read_body_first(wsgi_app, config.max_body_bytes)  # type: ignore[method-assign, assignment]
     return app
 
 
@@ -214,15 +218,6 @@ def _install_request_log(app: Flask, core: Core) -> None:
             return response  # the admin interface does not log itself
         core.requests.record(journal_entry(request, response, masker, core.clock.naive_now()))
         return response
-
-
-def _install_chunked_body_limit(app: Flask, limit: int) -> None:
-    """A chunked body over the limit is refused as a long declared one is
-    (``bodies.buffer_chunked_body``), for apps that take no turns too."""
-
-    @app.before_request
-    def _buffer_chunked_body() -> None:
-        buffer_chunked_body(request.environ, limit)
 
 
 def _install_body_drain(app: Flask, limit: int) -> None:

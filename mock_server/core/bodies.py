@@ -12,12 +12,17 @@ import io
 import json
 import math
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from flask import request
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import get_content_length
 
 from .errors import ApiError
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 JSON_TYPES = ("application/json",)
 MAX_DEPTH = 64  # arrays/objects inside one another
@@ -143,28 +148,37 @@ def int_arg(name: str, *, code: str, default: int | None = None) -> int | None:
         raise ApiError(400, code, f"Query parameter '{name}' must be an integer.") from None
 
 
-#: set in a WSGI environ once its chunked body has been read (``buffer_chunked_body``)
-CHUNKED_BUFFERED = "apidouble.chunked_body_buffered"
+def read_body_first(wsgi_app: WSGIApplication, limit: int) -> WSGIApplication:
+    """``wsgi_app``, called with the request body already read from the client.
 
-
-def buffer_chunked_body(environ: dict[str, Any], limit: int) -> None:
-    """Read a chunked request body (``Transfer-Encoding: chunked``, whose end the
-    server marks with ``wsgi.input_terminated``) now, one byte past ``limit``; once
-    per request.
-
-    werkzeug cuts such a body at ``MAX_CONTENT_LENGTH`` without a word, so a
-    view would read its first megabytes as the whole body (a JSON one then
-    answered as malformed). A longer body is replaced by one whose reading is
-    the 413 werkzeug raises for a declared length, so each system refuses it as
-    it refuses that one; the server drops what the client still sends, as with
-    any body an app did not read.
+    Before the app runs (and before its turn, ``request_turns``), so a slow
+    upload holds up no other request. A body of declared length is read whole
+    when within the limit; a longer one is left as it came, and the app refuses
+    it with a 413 without reading it. A chunked body (``Transfer-Encoding:
+    chunked``, whose end the server marks with ``wsgi.input_terminated``) is
+    read one byte past the limit: werkzeug would cut it at
+    ``MAX_CONTENT_LENGTH`` without a word, so a view would read its first
+    megabytes as the whole body (a JSON one then answered as malformed). A
+    longer one is replaced by a body whose reading is the 413 werkzeug raises
+    for a declared length, so each system refuses it as it refuses that one;
+    the server drops what the client still sends, as with any body an app did
+    not read.
     """
-    chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
-    if not chunked or not environ.get("wsgi.input_terminated") or environ.get(CHUNKED_BUFFERED):
-        return
-    environ[CHUNKED_BUFFERED] = True
-    body = environ["wsgi.input"].read(limit + 1)
-    environ["wsgi.input"] = io.BytesIO(body) if len(body) <= limit else _BodyTooLong()
+
+    def reading(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        declared = get_content_length(environ)  # None when chunked, as werkzeug reads it
+        stream = environ["wsgi.input"]
+        if declared is not None:
+            if 0 < declared <= limit:
+                environ["wsgi.input"] = io.BytesIO(stream.read(declared))
+        elif ("chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+              and environ.get("wsgi.input_terminated")):
+            body = stream.read(limit + 1)
+            environ["wsgi.input"] = io.BytesIO(body) if len(body) <= limit else _BodyTooLong()
+        return wsgi_app(environ, start_response)
+
+    reading.__wrapped__ = wsgi_app  # type: ignore[attr-defined]
+    return reading
 
 
 class _BodyTooLong(io.RawIOBase):

@@ -13,8 +13,8 @@ app on PostgreSQL does not take turns (``build_app``).
 
 What does not wait for a turn:
 
-* reading the request body (with a length or chunked), done before the
-  turn, so a slow upload holds no one up;
+* reading the request body, done before the turn (``bodies.read_body_first``,
+  outside this wrapper), so a slow upload holds no one up;
 * the server writing the response, after the turn;
 * a fault's delay (``released``), so a delayed request never delays others.
 
@@ -25,15 +25,10 @@ thread) does not wait for itself.
 
 from __future__ import annotations
 
-import io
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
-
-from werkzeug.wsgi import get_content_length
-
-from .bodies import buffer_chunked_body
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -44,13 +39,12 @@ class RequestTurns:
         self._lock = threading.Lock()
         self._local = threading.local()
 
-    def wrap(self, wsgi_app: WSGIApplication, body_limit: int) -> WSGIApplication:
-        """``wsgi_app``, called in turns, its request body (up to ``body_limit``) read first."""
+    def wrap(self, wsgi_app: WSGIApplication) -> WSGIApplication:
+        """``wsgi_app``, called in turns."""
 
         def in_turn(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
             if self.holding():
                 return wsgi_app(environ, start_response)
-            _read_body_first(environ, body_limit)
             with self._lock:
                 self._local.holding = True
                 try:
@@ -78,20 +72,6 @@ class RequestTurns:
         finally:
             self._lock.acquire()
             self._local.holding = True
-
-
-def _read_body_first(environ: WSGIEnvironment, limit: int) -> None:
-    """The request body, read from the client now.
-
-    A body of declared length is read whole when within the limit; a longer
-    one is left as it came, and the app refuses it with a 413 without reading
-    it. A chunked body is read one byte past the limit
-    (``bodies.buffer_chunked_body``)."""
-    declared = get_content_length(environ)  # None when chunked, as werkzeug reads it
-    if declared is None:
-        buffer_chunked_body(environ, limit)
-    elif 0 < declared <= limit:
-        environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(declared))
 
 
 #: the turns of this process

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import io
-import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from engines import fresh_postgres_database
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from apidouble.mock_server import create_app
 from apidouble.mock_server.core import Config
+from apidouble.mock_server.core.bodies import read_body_first
 from apidouble.mock_server.core.request_turns import RequestTurns
 from apidouble.serving import served_in_thread
 
@@ -66,7 +65,7 @@ def test_calls_of_a_wrapped_app_never_overlap() -> None:
     in_threads(unwrapped)
     assert unwrapped.most > 1  # the threads do overlap, so the next check can fail
     wrapped = Busy()
-    in_threads(RequestTurns().wrap(wrapped, LIMIT))
+    in_threads(RequestTurns().wrap(wrapped))
     assert wrapped.most == 1
 
 
@@ -79,11 +78,11 @@ def test_a_released_wait_lets_another_request_run() -> None:
         with turns.released():
             seen.append(other_ran.wait(timeout=5))
 
-    waiting = threading.Thread(target=turns.wrap(Busy(waits), LIMIT),
+    waiting = threading.Thread(target=turns.wrap(Busy(waits)),
                                args=(environ(), lambda *_: None))
     waiting.start()
     time.sleep(0.05)
-    turns.wrap(Busy(other_ran.set), LIMIT)(environ(), lambda *_: None)
+    turns.wrap(Busy(other_ran.set))(environ(), lambda *_: None)
     waiting.join(timeout=10)
     assert seen == [True]
     assert not turns.holding()
@@ -91,8 +90,8 @@ def test_a_released_wait_lets_another_request_run() -> None:
 
 def test_an_app_calling_another_in_its_turn_does_not_wait_for_itself() -> None:
     turns = RequestTurns()
-    inner = turns.wrap(Busy(), LIMIT)
-    outer = turns.wrap(Busy(lambda: inner(environ(), lambda *_: None)), LIMIT)
+    inner = turns.wrap(Busy())
+    outer = turns.wrap(Busy(lambda: inner(environ(), lambda *_: None)))
     call = threading.Thread(target=outer, args=(environ(), lambda *_: None), daemon=True)
     call.start()
     call.join(timeout=5)
@@ -106,8 +105,8 @@ def test_an_error_gives_the_turn_back() -> None:
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
-        turns.wrap(Busy(fails), LIMIT)(environ(), lambda *_: None)
-    assert turns.wrap(Busy(), LIMIT)(environ(b"after"), lambda *_: None) == [b"after"]
+        turns.wrap(Busy(fails))(environ(), lambda *_: None)
+    assert turns.wrap(Busy())(environ(b"after"), lambda *_: None) == [b"after"]
 
 
 class SlowUpload(io.RawIOBase):
@@ -131,8 +130,7 @@ class SlowUpload(io.RawIOBase):
                                       "wsgi.input_terminated": True}],
                          ids=["length", "chunked"])
 def test_a_slow_upload_is_read_before_the_turn(framing: dict[str, Any]) -> None:
-    turns = RequestTurns()
-    app = turns.wrap(Busy(), LIMIT)
+    app = read_body_first(RequestTurns().wrap(Busy()), LIMIT)  # as build_app composes them
     upload = SlowUpload(b"x" * 100)
     answers: list[Any] = []
     uploading = threading.Thread(
@@ -148,62 +146,9 @@ def test_a_slow_upload_is_read_before_the_turn(framing: dict[str, Any]) -> None:
     assert answers == [[b"x" * 100]]
 
 
-def test_a_body_over_the_limit_or_without_an_end_is_left_to_the_app() -> None:
-    turns = RequestTurns()
-    seen: list[Any] = []
-
-    def app(environ: dict[str, Any], _start: Any) -> Iterable[bytes]:
-        seen.append(environ["wsgi.input"])
-        return []
-
-    wrapped = turns.wrap(app, LIMIT)
-    for headers in ({"CONTENT_LENGTH": str(LIMIT + 1)}, {"CONTENT_LENGTH": "0"},
-                    {"wsgi.input_terminated": True}):  # the last: a GET, say
-        stream = io.BytesIO(b"body")
-        wrapped({**headers, "wsgi.input": stream}, lambda *_: None)
-        assert seen.pop() is stream
-
-
-def test_a_chunked_body_over_the_limit_is_a_413_when_the_app_reads_it() -> None:
-    seen: list[Any] = []
-
-    def app(environ: dict[str, Any], _start: Any) -> Iterable[bytes]:
-        with pytest.raises(RequestEntityTooLarge):
-            environ["wsgi.input"].read()
-        seen.append(True)
-        return []
-
-    RequestTurns().wrap(app, LIMIT)({"HTTP_TRANSFER_ENCODING": "chunked",
-                                     "wsgi.input_terminated": True,
-                                     "wsgi.input": io.BytesIO(b"y" * (3 * LIMIT))},
-                                    lambda *_: None)
-    assert seen == [True]
-
-
-def chunked(body: bytes) -> Iterator[bytes]:
-    yield from (body[i:i + 7] for i in range(0, len(body), 7))
-
-
-def test_chunked_bodies_over_http_are_read_whole_or_refused(tmp_path: Path) -> None:
-    app = create_app("aliquora", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}",
-                                        max_body_bytes=LIMIT))
-    with served_in_thread(app) as base:
-        url = f"{base}/__admin/faults"
-        fault = json.dumps({"path": "/nowhere", "status": 503}).encode()
-        created = requests.post(url, data=chunked(fault),
-                                headers={"Content-Type": "application/json"}, timeout=10)
-        assert created.status_code == 201, created.text
-        assert created.json()["status"] == 503
-        padded = json.dumps({"path": "/nowhere", "status": 503, "pad": "z" * LIMIT}).encode()
-        refused = requests.post(url, data=chunked(padded),
-                                headers={"Content-Type": "application/json"}, timeout=10)
-        assert refused.status_code == 413
-        assert len(requests.get(url, timeout=10).json()["faults"]) == 1
-
-
 def test_a_delay_fault_holds_up_no_other_request_over_http(tmp_path: Path) -> None:
     app = create_app("aliquora", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
-    assert getattr(app.wsgi_app, "takes_turns", False)
+    assert getattr(app.wsgi_app.__wrapped__, "takes_turns", False)  # inside the body reader
     app.test_client().post("/__admin/faults", json={"path": "/api/v1/whoami",
                                                     "delayMs": 1500, "times": 1})
     with served_in_thread(app) as base:
@@ -220,5 +165,5 @@ def test_a_delay_fault_holds_up_no_other_request_over_http(tmp_path: Path) -> No
 def test_an_app_on_postgresql_does_not_take_turns() -> None:
     with fresh_postgres_database() as url:
         app = create_app("aliquora", Config(db_url=url, seed_on_start=False))
-        assert not getattr(app.wsgi_app, "takes_turns", False)
+        assert not getattr(app.wsgi_app.__wrapped__, "takes_turns", False)
         app.extensions["apidouble"].storage.engine.dispose()
