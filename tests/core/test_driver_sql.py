@@ -95,6 +95,25 @@ def test_values_round_trip_as_with_execute(storage: Storage) -> None:
         assert [r.active for r in both] == [False, True]
 
 
+def _names_and_ids(storage: Storage) -> sa.Select:
+    things = storage["things"]
+    return sa.select(things.c.id, things.c.name).order_by(things.c.id)
+
+
+def test_records_of_columns_that_need_no_conversion_are_the_rows(storage: Storage) -> None:
+    with storage.begin() as connection:
+        storage.driver(inserted_id, storage["things"], column_keys=KEYS).run_many(connection, [
+            {"name": name, "seen_at": None, "born": None, "active": True, "kind": "x",
+             "score": None, "price": None} for name in ("a", "b", "c")])
+    with storage.connect() as connection:
+        plain = storage.driver(_names_and_ids, storage)
+        records = plain.records(connection)
+        assert [tuple(r) for r in records] == [
+            tuple(r) for r in connection.execute(_names_and_ids(storage))]
+        assert [r.name for r in records] == ["a", "b", "c"]
+        assert plain.first(connection)._mapping == {"id": records[0].id, "name": "a"}
+
+
 def test_updates_count_the_rows_they_change(storage: Storage) -> None:
     with storage.begin() as connection:
         insert = storage.driver(inserted_id, storage["things"], column_keys=KEYS)
