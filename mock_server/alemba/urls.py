@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..core.adminguard import ADMIN_PREFIX
+
 API_ROOT = "/alemba.api/api/v1"
 WEB_ROOT = "/alemba.web"
 _VERSION = re.compile(r"v[0-9]+(?:\.[0-9]+)?$", re.IGNORECASE)
@@ -44,6 +46,6 @@ class AlembaPaths:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         path = environ.get("PATH_INFO", "")
-        if not path.startswith("/__admin"):
+        if not path.startswith(ADMIN_PREFIX):
             environ["PATH_INFO"] = canonical_path(path)
         return self.app(environ, start_response)

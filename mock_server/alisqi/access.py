@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask import Response, g, request
 
 from ..core import ApiError, current_core
+from ..core.adminguard import ADMIN_PREFIX
 from ..core.auth import bearer_token
 from ..core.ratelimit import Decision, RateLimit, Window
 from . import statements
@@ -24,7 +25,7 @@ from .tokens import address_allowed, hash_secret
 
 LEGACY_PARAMS = ("access_token", "authToken", "authtoken", "accessToken")
 DEFAULT_LIMIT = 30
-UNMETERED = ("/__admin", "/integration-hub")
+UNMETERED = (ADMIN_PREFIX, "/integration-hub")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from flask.wrappers import Response
 from . import admin_data
 from .admin_docs import register_docs
 from .admin_standin import register_standin
-from .adminguard import check_admin_request
+from .adminguard import ADMIN_PREFIX, check_admin_request
 from .bodies import int_arg, json_object
 from .envelopes import admin_json
 from .errors import ApiError
@@ -29,7 +29,7 @@ def _core() -> Any:
 
 
 def admin_blueprint(profile: Any) -> Blueprint:
-    admin = Blueprint("apidouble_admin", __name__, url_prefix="/__admin")
+    admin = Blueprint("apidouble_admin", __name__, url_prefix=ADMIN_PREFIX)
 
     @admin.before_request
     def guard() -> None:
@@ -39,7 +39,7 @@ def admin_blueprint(profile: Any) -> Blueprint:
     def index() -> Response:
         endpoints = sorted(
             {rule.rule for rule in current_app.url_map.iter_rules()
-             if rule.rule.startswith("/__admin/")}
+             if rule.rule.startswith(f"{ADMIN_PREFIX}/")}
         )
         return admin_json({"system": profile.name, "endpoints": endpoints}, 200)
 

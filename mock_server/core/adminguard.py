@@ -18,6 +18,8 @@ from flask import request
 
 from .errors import ApiError
 
+#: where every system serves the admin interface
+ADMIN_PREFIX = "/__admin"
 TOKEN_HEADER = "X-Apidouble-Admin-Token"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 #: what a browser may send across sites without a preflight

@@ -14,13 +14,14 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from . import fastctx
 from .admin import admin_blueprint
+from .adminguard import ADMIN_PREFIX
 from .bodies import read_body_first
 from .clock import OFFSET_KEY, Clock, StateStore
 from .config import Config
 from .datafile import Document, apply_section, real_now, seed_marker, start_documents
 from .envelopes import admin_error
 from .errors import ApiError, Envelope, install_error_handlers
-from .faults import ADMIN_PREFIX, install_faults
+from .faults import install_faults
 from .journal import entry as journal_entry
 from .masking import Masker
 from .pagecache import GENERATION_KEY, PageCache

@@ -26,13 +26,13 @@ from typing import Any
 from flask import Flask, g, request
 from flask.wrappers import Response
 
+from .adminguard import ADMIN_PREFIX
 from .envelopes import json_response
 from .errors import CANONICAL_CODES, ApiError
 from .request_turns import TURNS
 from .standin import FaultRow, StandInStore
 from .timefmt import iso_ms
 
-ADMIN_PREFIX = "/__admin"
 #: the fault's own Retry-After is used when it gives one; else this many seconds
 DEFAULT_RETRY_SECONDS = 60
 

@@ -14,7 +14,8 @@ from typing import Any
 from flask import Flask, request
 from flask.wrappers import Response
 
-from .faults import ADMIN_PREFIX, system_error
+from .adminguard import ADMIN_PREFIX
+from .faults import system_error
 
 
 def preferred_code(header: str) -> int | None:
