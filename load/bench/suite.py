@@ -532,7 +532,7 @@ def mixed(run: Run, server_name: str, workers: int, root: str, pid: int) -> None
                 stats = locust(run, f"{root}/{name}", name, f"{server_name}-{workers}")
                 figures = {"requests_per_s": stats["rps"], "p50_ms": stats["p50"],
                            "p99_ms": stats["p99"], "requests": stats["requests"],
-                           "failures": stats["failures"]}
+                           "failures": stats["failures"], "by_request": stats["by_request"]}
                 if workers == 2:
                     run.row(name, f"Locust mix, {MIXED_USERS} users, no pacing", where,
                             figures=figures,
@@ -571,14 +571,29 @@ def locust(run: Run, base: str, system: str, tag: str) -> dict[str, Any]:
     if not stats.exists():
         raise RuntimeError(f"locust wrote no statistics ({done.returncode}): "
                            f"{done.stderr[-2000:]}")
-    with stats.open(encoding="utf-8") as file:
-        total = next(r for r in csv.DictReader(file) if r["Name"] == "Aggregated")
-    requests = int(total["Request Count"])
-    if not requests:
+    figures = locust_figures(stats)
+    if not figures["requests"]:
         raise RuntimeError(f"locust made no requests: {done.stderr[-2000:]}")
-    return {"rps": float(total["Requests/s"]), "p50": float(total["50%"]),
-            "p99": float(total["99%"]), "requests": requests,
-            "failures": int(total["Failure Count"])}
+    return figures
+
+
+def locust_figures(stats: Path) -> dict[str, Any]:
+    """The aggregated figures of Locust's ``_stats.csv``, and each kind of request's
+    (``by_request``: whether a mix's p99 is one slow endpoint or the queue of all)."""
+    with stats.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    total = next(r for r in rows if r["Name"] == "Aggregated")
+    by_request = [{"request": f"{r['Type']} {r['Name']}", "requests": int(r["Request Count"]),
+                   "p50_ms": _ms(r["50%"]), "p99_ms": _ms(r["99%"])}
+                  for r in rows if r["Name"] != "Aggregated" and int(r["Request Count"])]
+    return {"rps": float(total["Requests/s"]), "p50": _ms(total["50%"]),
+            "p99": _ms(total["99%"]), "requests": int(total["Request Count"]),
+            "failures": int(total["Failure Count"]), "by_request": by_request}
+
+
+def _ms(text: str) -> float | None:
+    """A percentile of Locust's table; ``N/A`` where nothing was measured."""
+    return None if text == "N/A" else float(text)
 
 
 # ------------------------------------------------------------------ Prism

@@ -98,6 +98,40 @@ print("ok")
     assert done.stdout.strip() == "ok", done.stderr[-2000:]
 
 
+LOCUST_HEADER = ("Type,Name,Request Count,Failure Count,Median Response Time,Average Response "
+                 "Time,Min Response Time,Max Response Time,Average Content Size,Requests/s,"
+                 "Failures/s,50%,66%,75%,80%,90%,95%,98%,99%,99.9%,99.99%,100%")
+
+
+def test_locust_figures_read_the_aggregate_and_each_kind_of_request(tmp_path: Path) -> None:
+    stats = tmp_path / "mix_stats.csv"
+    stats.write_text("\n".join([
+        LOCUST_HEADER,
+        "GET,/api/getAllSets,0,0,0,0.0,0,0,0,0.0,0.0" + ",N/A" * 11,
+        "GET,/api/getResults,310,0,110,116.2,38.9,330.1,11629.6,78.2,0.0,"
+        "110,120,130,140,150,180,300,320,330,330,330",
+        "POST,/api/storeResults,96,1,110,118.0,40.0,345.0,20.0,24.2,0.2,"
+        "110,120,130,140,160,200,330,350,345,345,345",
+        ",Aggregated,406,1,110,116.6,38.9,345.0,8800.0,102.4,0.2,"
+        "110,120,130,140,150,190,310,330,345,345,345",
+    ]) + "\n", encoding="utf-8")
+    figures = suite.locust_figures(stats)
+    assert (figures["rps"], figures["p50"], figures["p99"]) == (102.4, 110.0, 330.0)
+    assert (figures["requests"], figures["failures"]) == (406, 1)
+    assert figures["by_request"] == [  # a kind that made no request is left out
+        {"request": "GET /api/getResults", "requests": 310, "p50_ms": 110.0, "p99_ms": 320.0},
+        {"request": "POST /api/storeResults", "requests": 96, "p50_ms": 110.0,
+         "p99_ms": 350.0}]
+
+
+def test_locust_figures_of_a_mix_that_made_no_request(tmp_path: Path) -> None:
+    stats = tmp_path / "idle_stats.csv"
+    stats.write_text(LOCUST_HEADER + "\n,Aggregated,0,0,0,0.0,0,0,0,0.0,0.0" + ",N/A" * 11
+                     + "\n", encoding="utf-8")
+    figures = suite.locust_figures(stats)
+    assert (figures["requests"], figures["p99"], figures["by_request"]) == (0, None, [])
+
+
 def test_the_table_shows_every_row_and_names_the_misses(tmp_path: Path) -> None:
     run = suite.Run(suite.parse_args(["--rounds", "1"]), tmp_path)
     figures = {"requests_per_s": 123.4, "p50_ms": 1.5, "p99_ms": 9.25}
