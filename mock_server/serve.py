@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .core.adminguard import ADMIN_PREFIX
 from .core.config import Config
 from .systems import SYSTEMS, create_app, profile
 
@@ -121,7 +122,7 @@ def _index_app(systems: Iterable[str]) -> Flask:
     @index.route("/<path:path>")
     def listing(path: str) -> Any:
         body = {"systems": {name: f"/{name}" for name in names},
-                "admin": {name: f"/{name}/__admin/" for name in names}}
+                "admin": {name: f"/{name}{ADMIN_PREFIX}/" for name in names}}
         return json_response(body, 200 if not path else 404)
 
     return index
@@ -167,7 +168,7 @@ def describe(options: ServeOptions, host: str, port: int, cores: list[tuple[str,
     lines = []
     for name, core in cores:
         base = f"{options.scheme}://{host}:{port}" + ("" if options.root else f"/{name}")
-        lines.append(f"{profile(name).title}: {base}   (admin: {base}/__admin/)")
+        lines.append(f"{profile(name).title}: {base}   (admin: {base}{ADMIN_PREFIX}/)")
         if core.profile.banner is not None:
             lines.extend(core.profile.banner(core))
     return "\n".join(lines)

@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from flask import Blueprint, Response, current_app, request, send_from_directory
 
+from .adminguard import ADMIN_PREFIX
 from .errors import ApiError
 
 VARIABLE = re.compile(r"\{([^{}]+)\}")
@@ -103,8 +104,8 @@ def _page() -> str:
     profile = core.profile
     authorize = profile.docs_authorization(core) if profile.docs_authorization else {}
     credentials = json.dumps(profile.credentials(core), indent=1, ensure_ascii=False)
-    assets = f"{request.script_root}/__admin/docs/assets"
-    config = {"url": f"{request.script_root}/__admin/openapi.json", "dom_id": "#swagger-ui",
+    assets = f"{request.script_root}{ADMIN_PREFIX}/docs/assets"
+    config = {"url": f"{request.script_root}{ADMIN_PREFIX}/openapi.json", "dom_id": "#swagger-ui",
               "deepLinking": True, "persistAuthorization": True, "tryItOutEnabled": True}
     return PAGE.format(
         title=escape(profile.title), assets=assets, config=json.dumps(config),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -175,7 +176,7 @@ def _allow_cross_origin(app: Flask, origins: tuple[str, ...]) -> None:
     """CORS for browser front-ends on the system's API; never on the admin interface."""
     from flask_cors import CORS
 
-    CORS(app, resources={r"^/(?!__admin/).*": {"origins": list(origins)}},
+    CORS(app, resources={rf"^(?!{re.escape(ADMIN_PREFIX)}/).*": {"origins": list(origins)}},
          expose_headers="*", max_age=600)
 
 
