@@ -116,7 +116,8 @@ def test_locust_figures_read_the_aggregate_and_each_kind_of_request(tmp_path: Pa
         "110,120,130,140,150,190,310,330,345,345,345",
     ]) + "\n", encoding="utf-8")
     figures = suite.locust_figures(stats)
-    assert (figures["rps"], figures["p50"], figures["p99"]) == (102.4, 110.0, 330.0)
+    assert (figures["requests_per_s"], figures["p50_ms"], figures["p99_ms"]) == (102.4, 110.0,
+                                                                                 330.0)
     assert (figures["requests"], figures["failures"]) == (406, 1)
     assert figures["by_request"] == [  # a kind that made no request is left out
         {"request": "GET /api/getResults", "requests": 310, "p50_ms": 110.0, "p99_ms": 320.0},
@@ -129,7 +130,7 @@ def test_locust_figures_of_a_mix_that_made_no_request(tmp_path: Path) -> None:
     stats.write_text(LOCUST_HEADER + "\n,Aggregated,0,0,0,0.0,0,0,0,0.0,0.0" + ",N/A" * 11
                      + "\n", encoding="utf-8")
     figures = suite.locust_figures(stats)
-    assert (figures["requests"], figures["p99"], figures["by_request"]) == (0, None, [])
+    assert (figures["requests"], figures["p99_ms"], figures["by_request"]) == (0, None, [])
 
 
 def test_the_table_shows_every_row_and_names_the_misses(tmp_path: Path) -> None:
