@@ -165,11 +165,12 @@ def get_specification_evaluation() -> Response:
     index = definition.index_field
     label_of = definition.fields[index].options if index else {}
     now = current_core().clock.naive_now()
+    versions_of_now = deviation_on("AS-07")
     groups: dict[tuple[str, str, int | None], list[float]] = {}
     limits: dict[tuple[str, str, int | None], dict[str, Any]] = {}
     for _id, date, values, _modified in rows:
         product = str(label_of.get(values.get(index), "")) if index else ""
-        version = in_force(found, product, now if deviation_on("AS-07") else date)
+        version = in_force(found, product, now if versions_of_now else date)
         for name in names:
             value = numeric(values.get(name))
             if value is None:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+import orjson
 from flask import Blueprint, Response
 
 from ..core import ApiError, current_core
@@ -118,8 +120,17 @@ def first_matching(definition: SetDef, test: Callable[[dict[str, Any], Any], boo
 def decoded(stored: str) -> dict[str, Any]:
     """A result's stored values, decoded once per process for each distinct text (a list
     filtered or field-sorted request reads every result of its set). Shared between
-    requests: read, never change."""
-    return json.loads(stored, parse_float=_number)  # type: ignore[no-any-return]
+    requests: read, never change.
+
+    orjson decodes a result in a quarter of the stdlib's time (the cache holds a few
+    thousand results, and a filtered read of a grown set decodes most of them again);
+    a text orjson refuses (a number beyond 64 bits, say) takes the stdlib's way, which
+    gives the same values."""
+    try:
+        values = orjson.loads(stored)
+    except orjson.JSONDecodeError:
+        return json.loads(stored, parse_float=_number)  # type: ignore[no-any-return]
+    return _integral(values)  # type: ignore[no-any-return]
 
 
 def _number(text: str) -> float | int:
@@ -130,3 +141,23 @@ def _number(text: str) -> float | int:
     if value.is_integer() and abs(value) < 1e15 and not (value == 0 and text[0] == "-"):
         return int(value)
     return value
+
+
+def _integral(value: Any) -> Any:
+    """:func:`_number`'s rule over a decoded document: each integral float as an int."""
+    if value.__class__ is float:
+        if value.is_integer() and abs(value) < 1e15 and not (
+                value == 0 and math.copysign(1.0, value) < 0):
+            return int(value)
+        return value
+    if value.__class__ is dict:
+        for key, item in value.items():
+            if item.__class__ in _CONTAINERS_AND_FLOAT:
+                value[key] = _integral(item)
+        return value
+    if value.__class__ is list:
+        return [_integral(item) for item in value]
+    return value
+
+
+_CONTAINERS_AND_FLOAT = (float, dict, list)
