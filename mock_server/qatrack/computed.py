@@ -3,13 +3,14 @@ instance's nested test instances, attachments and comments, an attachment's file
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
 from flask import request
 
 from . import dates, links
-from .serialize import Serializer, computed_field
+from .serialize import GROUPED_CHUNK, Serializer, computed_field
 
 TLI = "qa/testlistinstances"
 TI = "qa/testinstances"
@@ -69,20 +70,30 @@ def ti_attachments(serializer: Serializer, row: Any) -> list[str | None]:
 
 @computed_field(TLI, "test_instances")
 def test_instances(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
+    """The performed list's test instances, nested: for a page, one query and one nested
+    serializer for all of them (so their attachments are one query too)."""
     table = serializer.storage["testinstances"]
-    rows = serializer.connection.execute(
-        sa.select(table).where(table.c.test_list_instance_id == row.id)
-        .order_by(table.c.order, table.c.id)).all()
-    return serializer.nested("qa/testinstances", rows)
+    owner = table.c.test_list_instance_id
+
+    def fetch(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        rows = serializer.rows_of(table, owner, ids, (table.c.order, table.c.id))
+        shown = serializer.nested("qa/testinstances", rows)
+        return _grouped(zip((r.test_list_instance_id for r in rows), shown, strict=True))
+
+    return list(serializer.batched("test_instances", row.id, fetch))
 
 
 @computed_field(TLI, "attachments")
 def tli_attachments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
     table = serializer.storage["attachments"]
-    rows = serializer.connection.execute(
-        sa.select(table).where(table.c.testlistinstance_id == row.id)
-        .order_by(table.c.id)).all()
-    return serializer.nested("attachments/attachments", rows)
+    owner = table.c.testlistinstance_id
+
+    def fetch(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        rows = serializer.rows_of(table, owner, ids, (table.c.id,))
+        shown = serializer.nested("attachments/attachments", rows)
+        return _grouped(zip((r.testlistinstance_id for r in rows), shown, strict=True))
+
+    return list(serializer.batched("tli_attachments", row.id, fetch))
 
 
 @computed_field(TLI, "comments")
@@ -90,17 +101,35 @@ def tli_comments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
     """3.1.1's nested comments: ``{"url": "", "user", "submit_date", "comment"}``."""
     return [{"url": "", "user": links.link("auth/users", c.user_id),
              "submit_date": dates.render(c.submit_date), "comment": c.comment}
-            for c in comment_rows(serializer, row.id)]
+            for c in serializer.batched("tli_comments", row.id,
+                                        lambda ids: comment_rows(serializer, ids))]
 
 
-def comment_rows(serializer: Serializer, tli_id: int) -> list[Any]:
+def comment_rows(serializer: Serializer, tli_ids: list[int]) -> dict[int, list[Any]]:
+    """The comments on each of some performed lists (a comment names its object by a
+    text primary key), oldest first."""
     table, types = serializer.storage["comments"], serializer.storage["contenttypes"]
     kind = sa.select(types.c.id).where(types.c.app_label == "qa",
                                        types.c.model == "testlistinstance")
-    return serializer.connection.execute(
-        sa.select(table).where(table.c.content_type_id.in_(kind),
-                               table.c.object_pk == str(tli_id))
-        .order_by(table.c.submit_date, table.c.id)).all()
+    wanted = {str(tli_id): tli_id for tli_id in tli_ids}
+    query = (sa.select(table).where(table.c.content_type_id.in_(kind),
+                                    table.c.object_pk.in_(sa.bindparam("ids", expanding=True)))
+             .order_by(table.c.submit_date, table.c.id))
+    found: dict[int, list[Any]] = {}
+    keys = list(wanted)
+    for start in range(0, len(keys), GROUPED_CHUNK):
+        chunk = keys[start:start + GROUPED_CHUNK]
+        for comment in serializer.connection.execute(query, {"ids": chunk}):
+            found.setdefault(wanted[comment.object_pk], []).append(comment)
+    return found
+
+
+def _grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
+    """``{owner id: [items]}``, each owner's items in the order given."""
+    found: dict[int, list[Any]] = {}
+    for owner, item in pairs:
+        found.setdefault(owner, []).append(item)
+    return found
 
 
 @computed_field("attachments/attachments", "attachment")

@@ -146,6 +146,19 @@ class Serializer:
                 found[source_id].append(target_id)
         return found
 
+    def rows_of(self, table: sa.Table, owner: sa.Column[Any], ids: Sequence[int],
+                order: Sequence[sa.ColumnElement[Any]]) -> list[Any]:
+        """``table``'s rows whose ``owner`` is one of ``ids``: a page's nested records in
+        one statement per :data:`GROUPED_CHUNK` owners. Each owner's rows come in
+        ``order`` (an owner's rows are all in one chunk)."""
+        query = (sa.select(table).where(owner.in_(sa.bindparam("ids", expanding=True)))
+                 .order_by(*order))
+        found: list[Any] = []
+        for start in range(0, len(ids), GROUPED_CHUNK):
+            chunk = list(ids[start:start + GROUPED_CHUNK])
+            found += self.connection.execute(query, {"ids": chunk})
+        return found
+
     def nested(self, key: str, rows: Sequence[Any]) -> list[dict[str, Any]]:
         from .registry import RESOURCES
 

@@ -171,6 +171,33 @@ def test_uploads_and_attachments_are_served_back(app: Flask, post: Any, env: dic
     assert client.get(file_url).data == b"\x89PNG binary"
 
 
+def test_a_page_nests_each_lists_own_instances_attachments_and_comments(
+        app: Flask, post: Any, env: dict) -> None:
+    """A page reads its lists' nested records for the whole page at once: each list on it
+    still shows exactly its own, as its detail does."""
+    created = []
+    for number in range(3):
+        day = f"2030-01-0{number + 1}"  # the newest lists of the module's mock
+        body = full(env, work_started=f"{day} 10:00", work_completed=f"{day} 11:00",
+                    comment=f"list comment {number}", attachments=[
+            {"filename": f"report-{number}-{n}.txt", "value": "ok", "encoding": "text"}
+            for n in range(number + 1)])
+        created.append(post(body).get_json()["url"])
+    client = app.test_client()
+    page = client.get(f"{PERFORM}?ordering=-work_completed&limit=3",
+                      headers=env["headers"]).get_json()
+    assert [item["url"] for item in page["results"]] == created[::-1]
+    for item in page["results"]:
+        assert item == client.get(item["url"], headers=env["headers"]).get_json()
+    counts = [(len(item["attachments"]), len(item["comments"]),
+               len({ti["test_list_instance"] for ti in item["test_instances"]}))
+              for item in page["results"]]
+    assert counts == [(3, 1, 1), (2, 1, 1), (1, 1, 1)]
+    uploads = [ti["attachments"] for item in page["results"] for ti in item["test_instances"]
+               if ti["attachments"]]
+    assert len(uploads) == 3 and len({url for urls in uploads for url in urls}) == 3
+
+
 def test_user_key_is_unique(post: Any, env: dict) -> None:
     first = post(full(env, user_key="same-key"))
     assert first.status_code == 201
