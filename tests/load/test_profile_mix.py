@@ -1,0 +1,30 @@
+"""``profile_mix`` runs a system's own Locust user in-process and reports each kind of request."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+
+def test_each_kind_of_request_is_timed_with_its_statements() -> None:
+    # A subprocess: importing locust patches the interpreter with gevent.
+    done = subprocess.run(
+        [sys.executable, "-m", "apidouble.load.bench.profile_mix", "qatrack", "alisqi",
+         "--tasks", "40", "--warm-up", "5"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    report = done.stdout
+    for system in ("qatrack", "alisqi"):
+        assert re.search(rf"##### {system}: 40 tasks, \d+ requests, 0 failures", report), report
+    rows = dict(re.findall(r"^((?:GET|POST) \S+(?: [^\d\s]\S*)*)\s+(\d+)\s", report, re.M))
+    assert int(rows["GET /api/getResults"]) > 0, report  # AlisQI's heaviest task ran
+    statements = re.search(r"^GET /api/qa/testlistinstances/\S*\s+\d+\s+\d+\s+\d+\s+\d+%"
+                           r"\s+([\d.]+)$", report, re.M)
+    assert statements is not None and 1 <= float(statements.group(1)) < 20, report
+
+
+def test_an_unknown_system_is_one_clear_line() -> None:
+    done = subprocess.run([sys.executable, "-m", "apidouble.load.bench.profile_mix", "nope"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "unknown system 'nope'" in done.stderr.splitlines()[-1]
