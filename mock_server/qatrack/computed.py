@@ -17,12 +17,22 @@ TI = "qa/testinstances"
 UTC = "qa/unittestcollections"
 
 
-def cycle_lists(serializer: Serializer, cycle_id: int) -> list[int]:
-    """The test lists of a cycle, in day order."""
-    table = serializer.storage["testlistcyclememberships"]
-    query = (sa.select(table.c.test_list_id).where(table.c.cycle_id == cycle_id)
-             .order_by(table.c.order, table.c.id))
-    return [row[0] for row in serializer.connection.execute(query)]
+def cycle_lists(serializer: Serializer, collection_ids: list[int]) -> dict[int, list[int]]:
+    """The test lists of each collection's cycle, in day order (a page's in one statement
+    per :data:`GROUPED_CHUNK` collections)."""
+    collections = serializer.storage["unittestcollections"]
+    members = serializer.storage["testlistcyclememberships"]
+    query = (sa.select(collections.c.id, members.c.test_list_id)
+             .join_from(collections, members,
+                        members.c.cycle_id == collections.c.test_list_cycle_id)
+             .where(collections.c.id.in_(sa.bindparam("ids", expanding=True)))
+             .order_by(members.c.order, members.c.id))
+    found: dict[int, list[int]] = {}
+    for start in range(0, len(collection_ids), GROUPED_CHUNK):
+        chunk = collection_ids[start:start + GROUPED_CHUNK]
+        for collection_id, test_list_id in serializer.connection.execute(query, {"ids": chunk}):
+            found.setdefault(collection_id, []).append(test_list_id)
+    return found
 
 
 @computed_field(UTC, "tests_object")
@@ -36,7 +46,8 @@ def tests_object(serializer: Serializer, row: Any) -> str | None:
 def next_test_list(serializer: Serializer, row: Any) -> str | None:
     if row.test_list_cycle_id is None:
         return links.link("qa/testlists", row.test_list_id)
-    lists = cycle_lists(serializer, row.test_list_cycle_id)
+    lists = serializer.batched("cycle_lists", row.id,
+                               lambda ids: cycle_lists(serializer, ids))
     if not lists:
         return None
     return links.link("qa/testlists", lists[(row.next_day or 0) % len(lists)])

@@ -67,6 +67,40 @@ def test_unit_representation(get: Any) -> None:
                for link in unit["modalities"])
 
 
+def test_each_collection_names_its_next_test_list(app: Flask, get: Any) -> None:
+    """A page of collections (its cycles' lists read for the whole page): a plain list's
+    collection names its list; a cycle's names the cycle's list for its ``next_day``,
+    in the cycle's own order."""
+    page = get("/api/qa/unittestcollections/?limit=200").get_json()["results"]
+    cycles = [c for c in page if "/testlistcycles/" in c["tests_object"]]
+    assert cycles and len(cycles) < len(page)  # both kinds are on the page
+    moved = int(cycles[-1]["url"].rstrip("/").rsplit("/", 1)[1])
+    table = app.extensions["apidouble"].storage["unittestcollections"]
+    with app.extensions["apidouble"].storage.begin() as connection:  # one cycle on day 2
+        connection.execute(table.update().where(table.c.id == moved).values(next_day=1))
+    try:
+        _check_next_test_lists(get)
+    finally:
+        with app.extensions["apidouble"].storage.begin() as connection:
+            connection.execute(table.update().where(table.c.id == moved).values(next_day=0))
+
+
+def _check_next_test_lists(get: Any) -> None:
+    page = get("/api/qa/unittestcollections/?limit=200").get_json()["results"]
+    cycles = [c for c in page if "/testlistcycles/" in c["tests_object"]]
+    assert any(c["next_day"] == 1 for c in cycles)
+    for collection in page:
+        if collection in cycles:
+            cycle = get(collection["tests_object"].split("localhost", 1)[1]).get_json()
+            lists = cycle["test_lists"]
+            expected = lists[collection["next_day"] % len(lists)] if lists else None
+        else:
+            expected = collection["tests_object"]
+        assert collection["next_test_list"] == expected, collection["url"]
+        detail = get(collection["url"].split("localhost", 1)[1]).get_json()
+        assert detail["next_test_list"] == expected
+
+
 def test_pagination_next_previous(get: Any) -> None:
     first = get("/api/units/units/?ordering=-number&limit=2").get_json()
     assert list(first) == ["count", "next", "previous", "results"]
