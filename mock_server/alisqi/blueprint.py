@@ -143,6 +143,9 @@ def _number(text: str) -> float | int:
     return value
 
 
+_CONTAINERS_AND_FLOAT = (float, dict, list)
+
+
 def _integral(value: Any) -> Any:
     """:func:`_number`'s rule over a decoded document: each integral float as an int."""
     if value.__class__ is float:
@@ -159,5 +162,3 @@ def _integral(value: Any) -> Any:
         return [_integral(item) for item in value]
     return value
 
-
-_CONTAINERS_AND_FLOAT = (float, dict, list)

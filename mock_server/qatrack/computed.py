@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import request
 
 from . import dates, links
-from .serialize import GROUPED_CHUNK, Serializer, computed_field
+from .serialize import Serializer, chunked, computed_field
 
 TLI = "qa/testlistinstances"
 TI = "qa/testinstances"
@@ -19,7 +19,7 @@ UTC = "qa/unittestcollections"
 
 def cycle_lists(serializer: Serializer, collection_ids: list[int]) -> dict[int, list[int]]:
     """The test lists of each collection's cycle, in day order (a page's in one statement
-    per :data:`GROUPED_CHUNK` collections)."""
+    per chunk of collections)."""
     collections = serializer.storage["unittestcollections"]
     members = serializer.storage["testlistcyclememberships"]
     query = (sa.select(collections.c.id, members.c.test_list_id)
@@ -28,8 +28,7 @@ def cycle_lists(serializer: Serializer, collection_ids: list[int]) -> dict[int, 
              .where(collections.c.id.in_(sa.bindparam("ids", expanding=True)))
              .order_by(members.c.order, members.c.id))
     found: dict[int, list[int]] = {}
-    for start in range(0, len(collection_ids), GROUPED_CHUNK):
-        chunk = collection_ids[start:start + GROUPED_CHUNK]
+    for chunk in chunked(collection_ids):
         for collection_id, test_list_id in serializer.connection.execute(query, {"ids": chunk}):
             found.setdefault(collection_id, []).append(test_list_id)
     return found
@@ -127,9 +126,7 @@ def comment_rows(serializer: Serializer, tli_ids: list[int]) -> dict[int, list[A
                                     table.c.object_pk.in_(sa.bindparam("ids", expanding=True)))
              .order_by(table.c.submit_date, table.c.id))
     found: dict[int, list[Any]] = {}
-    keys = list(wanted)
-    for start in range(0, len(keys), GROUPED_CHUNK):
-        chunk = keys[start:start + GROUPED_CHUNK]
+    for chunk in chunked(list(wanted)):
         for comment in serializer.connection.execute(query, {"ids": chunk}):
             found.setdefault(wanted[comment.object_pk], []).append(comment)
     return found

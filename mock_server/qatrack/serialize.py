@@ -8,9 +8,9 @@ field. Computed fields are looked up in ``COMPUTED``, filled by ``computed.py``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -22,6 +22,7 @@ from .deviations import deviation_on
 from .model import Field, Resource
 from .tables import through
 
+T = TypeVar("T")
 Computed = Callable[["Serializer", Any], Any]
 COMPUTED: dict[tuple[str, str], Computed] = {}
 
@@ -137,8 +138,7 @@ class Serializer:
         """``{source id: [target ids]}`` of ``table``'s rows whose ``source`` is in ``ids``,
         in the table's order: a page's links in one statement on the driver."""
         found: dict[int, list[int]] = defaultdict(list)
-        for start in range(0, len(ids), GROUPED_CHUNK):
-            chunk = ids[start:start + GROUPED_CHUNK]
+        for chunk in chunked(ids):
             statement = self.storage.driver(_pairs, table, source, target,
                                             in_list_size(len(chunk)))
             for source_id, target_id in statement.rows(self.connection,
@@ -154,8 +154,7 @@ class Serializer:
         query = (sa.select(table).where(owner.in_(sa.bindparam("ids", expanding=True)))
                  .order_by(*order))
         found: list[Any] = []
-        for start in range(0, len(ids), GROUPED_CHUNK):
-            chunk = list(ids[start:start + GROUPED_CHUNK])
+        for chunk in chunked(ids):
             found += self.connection.execute(query, {"ids": chunk})
         return found
 
@@ -168,6 +167,12 @@ class Serializer:
 #: ids per statement of :meth:`Serializer.grouped` (a page may be far longer; SQLite takes
 #: at most 32766 bound values)
 GROUPED_CHUNK = 1024
+
+
+def chunked(ids: Sequence[T]) -> Iterator[list[T]]:
+    """``ids`` in lists of at most :data:`GROUPED_CHUNK`, one per statement."""
+    for start in range(0, len(ids), GROUPED_CHUNK):
+        yield list(ids[start:start + GROUPED_CHUNK])
 
 
 def _pairs(table: sa.Table, source: str, target: str, size: int) -> sa.Select:

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from apidouble.mock_server.core import Config
+from apidouble.mock_server.qatrack import serialize
 from apidouble.mock_server.systems import create_app
 
 PERFORM = "/api/qa/testlistinstances/"
@@ -171,13 +172,16 @@ def test_uploads_and_attachments_are_served_back(app: Flask, post: Any, env: dic
     assert client.get(file_url).data == b"\x89PNG binary"
 
 
+@pytest.mark.parametrize("chunk", [serialize.GROUPED_CHUNK, 2])
 def test_a_page_nests_each_lists_own_instances_attachments_and_comments(
-        app: Flask, post: Any, env: dict) -> None:
-    """A page reads its lists' nested records for the whole page at once: each list on it
-    still shows exactly its own, as its detail does."""
+        app: Flask, post: Any, env: dict, chunk: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page reads its lists' nested records for the whole page at once (in chunks of
+    owners): each list on it still shows exactly its own, as its detail does."""
+    monkeypatch.setattr(serialize, "GROUPED_CHUNK", chunk)
+    year = 2100 + next(KEYS)  # the newest lists of the module's mock
     created = []
     for number in range(3):
-        day = f"2030-01-0{number + 1}"  # the newest lists of the module's mock
+        day = f"{year}-01-0{number + 1}"
         body = full(env, work_started=f"{day} 10:00", work_completed=f"{day} 11:00",
                     comment=f"list comment {number}", attachments=[
             {"filename": f"report-{number}-{n}.txt", "value": "ok", "encoding": "text"}
