@@ -130,3 +130,28 @@ def test_check_recognises_a_mock_served_with_an_admin_token(tmp_path: Path) -> N
         assert re.search(r"AQ-07\s+passed", check.stdout), check.stdout[-3000:]
         without = subprocess.run(command, capture_output=True, text=True, timeout=300)
         assert not re.search(r"AQ-07\s+passed", without.stdout)  # not taken for our mock
+
+
+def test_a_worker_freezes_what_startup_built(tmp_path: Path) -> None:
+    """A serving worker's app factory leaves its startup objects out of the collector's full
+    passes (``gc.freeze``), and the app still answers. A subprocess: freezing is for the
+    worker's whole life."""
+    script = f"""
+import gc
+from apidouble.mock_server.core import Config
+from apidouble.mock_server.serve import ServeOptions, combined_app
+before = gc.get_freeze_count()
+app = combined_app(ServeOptions(("aliquora",), root=True,
+                                config=Config(db_url="sqlite:///{tmp_path}/a.sqlite3")))
+frozen = gc.get_freeze_count()
+from werkzeug.test import Client
+status = Client(app).get("/__admin/credentials").status_code
+print(before, frozen, status, len(gc.get_objects()))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    before, frozen, status, tracked = (int(word) for word in done.stdout.split())
+    assert before == 0 and frozen > 20_000 and status == 200
+    assert tracked < frozen  # what the collector still walks is a small part
+
