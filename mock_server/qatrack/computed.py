@@ -9,8 +9,9 @@ from typing import Any
 import sqlalchemy as sa
 from flask import request
 
+from ..core.driver_sql import in_list
 from . import dates, links
-from .serialize import Serializer, chunked, computed_field
+from .serialize import Serializer, computed_field, owned_rows
 
 TLI = "qa/testlistinstances"
 TI = "qa/testinstances"
@@ -18,20 +19,20 @@ UTC = "qa/unittestcollections"
 
 
 def cycle_lists(serializer: Serializer, collection_ids: list[int]) -> dict[int, list[int]]:
-    """The test lists of each collection's cycle, in day order (a page's in one statement
-    per chunk of collections)."""
-    collections = serializer.storage["unittestcollections"]
-    members = serializer.storage["testlistcyclememberships"]
-    query = (sa.select(collections.c.id, members.c.test_list_id)
-             .join_from(collections, members,
-                        members.c.cycle_id == collections.c.test_list_cycle_id)
-             .where(collections.c.id.in_(sa.bindparam("ids", expanding=True)))
-             .order_by(members.c.order, members.c.id))
-    found: dict[int, list[int]] = {}
-    for chunk in chunked(collection_ids):
-        for collection_id, test_list_id in serializer.connection.execute(query, {"ids": chunk}):
-            found.setdefault(collection_id, []).append(test_list_id)
-    return found
+    """The test lists of each collection's cycle, in day order (a page's in one statement)."""
+    storage = serializer.storage
+    return _grouped(serializer.for_ids(_cycle_members, storage["unittestcollections"],
+                                       storage["testlistcyclememberships"],
+                                       ids=collection_ids))
+
+
+def _cycle_members(collections: sa.Table, members: sa.Table, size: int) -> sa.Select:
+    """(collection id, test list id) of the cycles of ``size`` bound collections."""
+    return (sa.select(collections.c.id, members.c.test_list_id)
+            .join_from(collections, members,
+                       members.c.cycle_id == collections.c.test_list_cycle_id)
+            .where(in_list(collections.c.id, "owner", size))
+            .order_by(members.c.order, members.c.id))
 
 
 @computed_field(UTC, "tests_object")
@@ -80,30 +81,30 @@ def ti_attachments(serializer: Serializer, row: Any) -> list[str | None]:
 
 @computed_field(TLI, "test_instances")
 def test_instances(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
-    """The performed list's test instances, nested: for a page, one query and one nested
-    serializer for all of them (so their attachments are one query too)."""
-    table = serializer.storage["testinstances"]
-    owner = table.c.test_list_instance_id
-
-    def fetch(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-        rows = serializer.rows_of(table, owner, ids, (table.c.order, table.c.id))
-        shown = serializer.nested("qa/testinstances", rows)
-        return _grouped(zip((r.test_list_instance_id for r in rows), shown, strict=True))
-
-    return list(serializer.batched("test_instances", row.id, fetch))
+    return _nested(serializer, row, "qa/testinstances", "test_list_instance_id",
+                   ("order", "id"))
 
 
 @computed_field(TLI, "attachments")
 def tli_attachments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
-    table = serializer.storage["attachments"]
-    owner = table.c.testlistinstance_id
+    return _nested(serializer, row, "attachments/attachments", "testlistinstance_id", ("id",))
+
+
+def _nested(serializer: Serializer, row: Any, key: str, owner: str,
+            order: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The records of resource ``key`` whose ``owner`` is the row, nested in ``order``: for
+    a page, one statement and one nested serializer for all of them (so a nested test
+    instance's own attachments are one statement too)."""
+    from .registry import RESOURCES
+
+    table = serializer.storage[RESOURCES[key].table]
 
     def fetch(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
-        rows = serializer.rows_of(table, owner, ids, (table.c.id,))
-        shown = serializer.nested("attachments/attachments", rows)
-        return _grouped(zip((r.testlistinstance_id for r in rows), shown, strict=True))
+        rows = serializer.for_ids(owned_rows, table, owner, order, ids=ids)
+        shown = serializer.nested(key, rows)
+        return _grouped(zip((getattr(r, owner) for r in rows), shown, strict=True))
 
-    return list(serializer.batched("tli_attachments", row.id, fetch))
+    return list(serializer.batched(key, row.id, fetch))
 
 
 @computed_field(TLI, "comments")
@@ -116,20 +117,22 @@ def tli_comments(serializer: Serializer, row: Any) -> list[dict[str, Any]]:
 
 
 def comment_rows(serializer: Serializer, tli_ids: list[int]) -> dict[int, list[Any]]:
-    """The comments on each of some performed lists (a comment names its object by a
-    text primary key), oldest first."""
-    table, types = serializer.storage["comments"], serializer.storage["contenttypes"]
+    """The comments on each of some performed lists, oldest first (a comment names its
+    object by a text primary key)."""
+    storage = serializer.storage
+    wanted = {str(tli_id): tli_id for tli_id in tli_ids}
+    comments = serializer.for_ids(_comments, storage["comments"], storage["contenttypes"],
+                                  ids=list(wanted))
+    return _grouped((wanted[comment.object_pk], comment) for comment in comments)
+
+
+def _comments(table: sa.Table, types: sa.Table, size: int) -> sa.Select:
+    """The comments on ``size`` bound performed lists (their primary keys as text)."""
     kind = sa.select(types.c.id).where(types.c.app_label == "qa",
                                        types.c.model == "testlistinstance")
-    wanted = {str(tli_id): tli_id for tli_id in tli_ids}
-    query = (sa.select(table).where(table.c.content_type_id.in_(kind),
-                                    table.c.object_pk.in_(sa.bindparam("ids", expanding=True)))
-             .order_by(table.c.submit_date, table.c.id))
-    found: dict[int, list[Any]] = {}
-    for chunk in chunked(list(wanted)):
-        for comment in serializer.connection.execute(query, {"ids": chunk}):
-            found.setdefault(wanted[comment.object_pk], []).append(comment)
-    return found
+    return (sa.select(table).where(table.c.content_type_id.in_(kind),
+                                   in_list(table.c.object_pk, "owner", size))
+            .order_by(table.c.submit_date, table.c.id))
 
 
 def _grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:

@@ -8,9 +8,9 @@ field. Computed fields are looked up in ``COMPUTED``, filled by ``computed.py``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -22,7 +22,6 @@ from .deviations import deviation_on
 from .model import Field, Resource
 from .tables import through
 
-T = TypeVar("T")
 Computed = Callable[["Serializer", Any], Any]
 COMPUTED: dict[tuple[str, str], Computed] = {}
 
@@ -138,24 +137,21 @@ class Serializer:
         """``{source id: [target ids]}`` of ``table``'s rows whose ``source`` is in ``ids``,
         in the table's order: a page's links in one statement on the driver."""
         found: dict[int, list[int]] = defaultdict(list)
-        for chunk in chunked(ids):
-            statement = self.storage.driver(_pairs, table, source, target,
-                                            in_list_size(len(chunk)))
-            for source_id, target_id in statement.rows(self.connection,
-                                                       in_list_values("owner", chunk)):
-                found[source_id].append(target_id)
+        for source_id, target_id in self.for_ids(_pairs, table, source, target, ids=ids):
+            found[source_id].append(target_id)
         return found
 
-    def rows_of(self, table: sa.Table, owner: sa.Column[Any], ids: Sequence[int],
-                order: Sequence[sa.ColumnElement[Any]]) -> list[Any]:
-        """``table``'s rows whose ``owner`` is one of ``ids``: a page's nested records in
-        one statement per :data:`GROUPED_CHUNK` owners. Each owner's rows come in
-        ``order`` (an owner's rows are all in one chunk)."""
-        query = (sa.select(table).where(owner.in_(sa.bindparam("ids", expanding=True)))
-                 .order_by(*order))
+    def for_ids(self, build: Callable[..., sa.Select], *args: Any,
+                ids: Sequence[Any]) -> list[Any]:
+        """The records of ``build(*args, size)``, a statement whose ``in_list`` named
+        ``owner`` takes ``size`` ids, run on the driver for each :data:`GROUPED_CHUNK` of
+        ``ids``: a page's nested records in one statement. An owner's records are all
+        in one chunk, so they keep the statement's order."""
         found: list[Any] = []
-        for chunk in chunked(ids):
-            found += self.connection.execute(query, {"ids": chunk})
+        for start in range(0, len(ids), GROUPED_CHUNK):
+            chunk = ids[start:start + GROUPED_CHUNK]
+            statement = self.storage.driver(build, *args, in_list_size(len(chunk)))
+            found += statement.records(self.connection, in_list_values("owner", chunk))
         return found
 
     def nested(self, key: str, rows: Sequence[Any]) -> list[dict[str, Any]]:
@@ -164,15 +160,15 @@ class Serializer:
         return Serializer(self.connection, RESOURCES[key]).many(rows)
 
 
-#: ids per statement of :meth:`Serializer.grouped` (a page may be far longer; SQLite takes
+#: ids per statement of :meth:`Serializer.for_ids` (a page may be far longer; SQLite takes
 #: at most 32766 bound values)
 GROUPED_CHUNK = 1024
 
 
-def chunked(ids: Sequence[T]) -> Iterator[list[T]]:
-    """``ids`` in lists of at most :data:`GROUPED_CHUNK`, one per statement."""
-    for start in range(0, len(ids), GROUPED_CHUNK):
-        yield list(ids[start:start + GROUPED_CHUNK])
+def owned_rows(table: sa.Table, owner: str, order: tuple[str, ...], size: int) -> sa.Select:
+    """``table``'s rows whose ``owner`` is one of ``size`` bound ids, in ``order``."""
+    return (sa.select(table).where(in_list(table.c[owner], "owner", size))
+            .order_by(*(table.c[name] for name in order)))
 
 
 def _pairs(table: sa.Table, source: str, target: str, size: int) -> sa.Select:
