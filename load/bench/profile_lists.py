@@ -17,7 +17,6 @@ import cProfile
 import io
 import pstats
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -25,8 +24,7 @@ from typing import Any
 from werkzeug.test import Client
 
 from apidouble.load.bench import suite
-from apidouble.mock_server.core import Config
-from apidouble.mock_server.systems import create_app
+from apidouble.load.bench._inprocess import fresh_app
 
 
 def urls(system: str, client: Client) -> tuple[dict[str, str], list[str]]:
@@ -70,10 +68,7 @@ class _Reply(io.BytesIO):
 
 
 def run(system: str, requests: int, top: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="apidouble-profile-") as tmp:
-        config = Config(db_url=f"sqlite:///{tmp}/{system}.sqlite3", rate_limits=False,
-                        page_cache=False)
-        app = create_app(system, config)
+    with fresh_app(system) as (app, _db):
         client = Client(app)
         headers, paths = urls(system, client)
 

@@ -24,7 +24,6 @@ import importlib
 import os
 import random
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,8 +34,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from werkzeug.test import Client
 
-from apidouble.mock_server.core import Config
-from apidouble.mock_server.systems import create_app
+from apidouble.load.bench._inprocess import fresh_app
 
 SYSTEMS = ("aliquora", "qatrack", "alemba", "alisqi", "qses")
 #: as the benchmark runs the mixes: no think time, and QS Enrolment's client-side pacing off
@@ -51,6 +49,10 @@ class Timings:
         self.statements: dict[str, list[int]] = collections.defaultdict(list)
         self.name: str | None = None  # Locust's name of the request being sent
         self.counted = 0  # statements of the request being answered
+
+    def count(self, _statement: str) -> None:
+        """SQLite's trace callback: one more statement run."""
+        self.counted += 1
 
     def clear(self) -> None:
         self.seconds.clear()
@@ -85,12 +87,10 @@ def run(system: str, tasks: int, seed: int, warm_up: int = 100) -> str:
                       and not value.__dict__.get("abstract", False))
     timings = Timings()
     host = f"http://{system}.mock.invalid"  # the profiles keep what they learn per host
-    with tempfile.TemporaryDirectory(prefix="apidouble-profile-") as tmp:
-        app = create_app(system, Config(db_url=f"sqlite:///{tmp}/{system}.sqlite3",
-                                        rate_limits=False, page_cache=False))
+    with fresh_app(system) as (app, _db):
         engine = app.extensions["apidouble"].storage.engine
         sa.event.listen(engine, "connect", lambda connection, _record:
-                        connection.set_trace_callback(_counter(timings)))
+                        connection.set_trace_callback(timings.count))
         engine.pool.dispose()  # the connections seeding opened are not traced
         client = Client(app)
         with _answered_by(client, timings), _named(HttpSession, timings), \
@@ -107,12 +107,6 @@ def run(system: str, tasks: int, seed: int, warm_up: int = 100) -> str:
                 random.choice(user.tasks)(user)
         failures = sum(error.occurrences for error in environment.stats.errors.values())
     return timings.report(system, tasks, failures)
-
-
-def _counter(timings: Timings) -> Any:
-    def count(_statement: str) -> None:
-        timings.counted += 1
-    return count
 
 
 @contextmanager

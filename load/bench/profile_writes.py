@@ -22,7 +22,6 @@ import itertools
 import json
 import sqlite3
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,8 +32,8 @@ import sqlalchemy as sa
 from werkzeug.test import Client
 
 from apidouble.load.bench import bench_qatrack
-from apidouble.mock_server.core import Config, writer_turns
-from apidouble.mock_server.systems import create_app
+from apidouble.load.bench._inprocess import fresh_app
+from apidouble.mock_server.core import writer_turns
 
 SYSTEMS = ("aliquora", "qatrack", "alisqi")
 
@@ -125,10 +124,7 @@ WRITES = {"aliquora": aliquora_write, "qatrack": qatrack_write, "alisqi": alisqi
 
 
 def run(system: str, requests: int) -> None:
-    with tempfile.TemporaryDirectory(prefix="apidouble-profile-") as tmp:
-        db = f"{tmp}/{system}.sqlite3"
-        app = create_app(system, Config(db_url=f"sqlite:///{db}", rate_limits=False,
-                                        page_cache=False))
+    with fresh_app(system) as (app, db):
         post = WRITES[system](Client(app), db)
         for _ in range(min(requests, 100)):
             post()
