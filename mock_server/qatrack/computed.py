@@ -95,11 +95,10 @@ def _nested(serializer: Serializer, row: Any, key: str, owner: str,
     """The records of resource ``key`` whose ``owner`` is the row, nested in ``order``: for
     a page, one statement and one nested serializer for all of them (so a nested test
     instance's own attachments are one statement too)."""
-    from .registry import RESOURCES
-
-    table = serializer.storage[RESOURCES[key].table]
-
     def fetch(ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        from .registry import RESOURCES
+
+        table = serializer.storage[RESOURCES[key].table]
         rows = serializer.for_ids(owned_rows, table, owner, order, ids=ids)
         shown = serializer.nested(key, rows)
         return _grouped(zip((getattr(r, owner) for r in rows), shown, strict=True))

@@ -35,6 +35,14 @@ def test_decoded_values_match_the_stdlib_decoding(stored: str) -> None:
     assert _typed(decoded(stored)) == _typed(expected)
 
 
+def test_integral_floats_become_ints_and_the_rest_stay_floats() -> None:
+    decoded.cache_clear()
+    values = decoded('{"a": 41.0, "b": -0.0, "c": 1e15, "d": 2.5, "e": [3.0], "f": {"g": 1e2}}')
+    assert _typed(values) == _typed({"a": 41, "b": -0.0, "c": 1e15, "d": 2.5, "e": [3],
+                                     "f": {"g": 100}})
+    assert str(values["b"]) == "-0.0"
+
+
 def test_equality_filters_pass_exactly_the_results_the_general_test_passes(app: Any) -> None:
     """The membership shortcut for ``{"field": [values]}`` against the general test, over
     every seeded result of every set, with operands of the stored values, of other types
