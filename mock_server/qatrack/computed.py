@@ -3,7 +3,6 @@ instance's nested test instances, attachments and comments, an attachment's file
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +10,7 @@ from flask import request
 
 from ..core.driver_sql import in_list
 from . import dates, links
-from .serialize import Serializer, computed_field, owned_rows
+from .serialize import Serializer, by_owner, computed_field, owned_rows
 
 TLI = "qa/testlistinstances"
 TI = "qa/testinstances"
@@ -21,7 +20,7 @@ UTC = "qa/unittestcollections"
 def cycle_lists(serializer: Serializer, collection_ids: list[int]) -> dict[int, list[int]]:
     """The test lists of each collection's cycle, in day order (a page's in one statement)."""
     storage = serializer.storage
-    return _grouped(serializer.for_ids(_cycle_members, storage["unittestcollections"],
+    return by_owner(serializer.for_ids(_cycle_members, storage["unittestcollections"],
                                        storage["testlistcyclememberships"],
                                        ids=collection_ids))
 
@@ -101,7 +100,7 @@ def _nested(serializer: Serializer, row: Any, key: str, owner: str,
         table = serializer.storage[RESOURCES[key].table]
         rows = serializer.for_ids(owned_rows, table, owner, order, ids=ids)
         shown = serializer.nested(key, rows)
-        return _grouped(zip((getattr(r, owner) for r in rows), shown, strict=True))
+        return by_owner(zip((getattr(r, owner) for r in rows), shown, strict=True))
 
     return list(serializer.batched(key, row.id, fetch))
 
@@ -122,7 +121,7 @@ def comment_rows(serializer: Serializer, tli_ids: list[int]) -> dict[int, list[A
     wanted = {str(tli_id): tli_id for tli_id in tli_ids}
     comments = serializer.for_ids(_comments, storage["comments"], storage["contenttypes"],
                                   ids=list(wanted))
-    return _grouped((wanted[comment.object_pk], comment) for comment in comments)
+    return by_owner((wanted[comment.object_pk], comment) for comment in comments)
 
 
 def _comments(table: sa.Table, types: sa.Table, size: int) -> sa.Select:
@@ -132,14 +131,6 @@ def _comments(table: sa.Table, types: sa.Table, size: int) -> sa.Select:
     return (sa.select(table).where(table.c.content_type_id.in_(kind),
                                    in_list(table.c.object_pk, "owner", size))
             .order_by(table.c.submit_date, table.c.id))
-
-
-def _grouped(pairs: Iterable[tuple[int, Any]]) -> dict[int, list[Any]]:
-    """``{owner id: [items]}``, each owner's items in the order given."""
-    found: dict[int, list[Any]] = {}
-    for owner, item in pairs:
-        found.setdefault(owner, []).append(item)
-    return found
 
 
 @computed_field("attachments/attachments", "attachment")

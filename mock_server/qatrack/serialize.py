@@ -7,8 +7,7 @@ field. Computed fields are looked up in ``COMPUTED``, filled by ``computed.py``.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -136,10 +135,7 @@ class Serializer:
                 ids: Sequence[int]) -> dict[int, list[int]]:
         """``{source id: [target ids]}`` of ``table``'s rows whose ``source`` is in ``ids``,
         in the table's order: a page's links in one statement on the driver."""
-        found: dict[int, list[int]] = defaultdict(list)
-        for source_id, target_id in self.for_ids(_pairs, table, source, target, ids=ids):
-            found[source_id].append(target_id)
-        return found
+        return by_owner(self.for_ids(_pairs, table, source, target, ids=ids))
 
     def for_ids(self, build: Callable[..., sa.Select], *args: Any,
                 ids: Sequence[Any]) -> list[Any]:
@@ -163,6 +159,14 @@ class Serializer:
 #: ids per statement of :meth:`Serializer.for_ids` (a page may be far longer; SQLite takes
 #: at most 32766 bound values)
 GROUPED_CHUNK = 1024
+
+
+def by_owner(pairs: Iterable[tuple[Any, Any]]) -> dict[Any, list[Any]]:
+    """``{owner: [items]}`` of (owner, item) pairs, each owner's items in the order given."""
+    found: dict[Any, list[Any]] = {}
+    for owner, item in pairs:
+        found.setdefault(owner, []).append(item)
+    return found
 
 
 def owned_rows(table: sa.Table, owner: str, order: tuple[str, ...], size: int) -> sa.Select:
