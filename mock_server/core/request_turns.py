@@ -11,6 +11,9 @@ nothing, and the threads stay for what they are for: holding requests that
 wait. PostgreSQL's waits are the network's, which threads do overlap, so an
 app on PostgreSQL does not take turns (``build_app``).
 
+The turns go in arrival order (:class:`.fifo_lock.FifoLock`): with a plain lock a
+request could be overtaken again and again, and its waits made the p99.
+
 What does not wait for a turn:
 
 * reading the request body, done before the turn (``bodies.read_body_first``,
@@ -30,13 +33,15 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from .fifo_lock import FifoLock
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 
 class RequestTurns:
     def __init__(self) -> None:
-        self._lock = threading.Lock()
+        self._lock = FifoLock()  # in arrival order: a plain lock let requests overtake
         self._local = threading.local()
 
     def wrap(self, wsgi_app: WSGIApplication) -> WSGIApplication:

@@ -1,0 +1,75 @@
+"""The lock of the request turns goes to waiting threads in arrival order (core/fifo_lock.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from apidouble.mock_server.core.fifo_lock import FifoLock
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.001)
+
+
+def test_waiting_threads_get_the_lock_in_arrival_order_and_nobody_overtakes() -> None:
+    lock = FifoLock()
+    order: list[str] = []
+
+    def takes(name: str) -> None:
+        with lock:
+            order.append(name)
+
+    lock.acquire()
+    threads = []
+    for number, name in enumerate(("first", "second", "third"), start=1):
+        thread = threading.Thread(target=takes, args=(name,))
+        thread.start()
+        threads.append(thread)
+        wait_until(lambda count=number: lock.waiting() == count)  # type: ignore[misc]
+    lock.release()
+    lock.acquire()  # the holder asks again at once (a plain lock lets it in first)
+    order.append("holder again")
+    lock.release()
+    for thread in threads:
+        thread.join(timeout=5)
+    assert order == ["first", "second", "third", "holder again"]
+
+
+def test_it_excludes_and_is_free_again_when_nobody_waits() -> None:
+    lock = FifoLock()
+    inside = 0
+    most = 0
+    guard = threading.Lock()
+
+    def work() -> None:
+        nonlocal inside, most
+        for _ in range(200):
+            with lock:
+                with guard:
+                    inside += 1
+                    most = max(most, inside)
+                time.sleep(0)
+                with guard:
+                    inside -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert most == 1
+    assert lock.waiting() == 0
+    lock.acquire()  # free: does not block
+    lock.release()
+
+
+def test_releasing_an_unheld_lock_is_an_error() -> None:
+    with pytest.raises(RuntimeError):
+        FifoLock().release()
