@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -73,3 +74,33 @@ def test_it_excludes_and_is_free_again_when_nobody_waits() -> None:
 def test_releasing_an_unheld_lock_is_an_error() -> None:
     with pytest.raises(RuntimeError):
         FifoLock().release()
+
+
+class Interrupted(Exception):
+    pass
+
+
+def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_goes_on() -> None:
+    lock = FifoLock()
+    lock.acquire()  # held, as by another request
+
+    def interrupt(*_args: object) -> None:
+        raise Interrupted
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(Interrupted):
+            lock.acquire()  # waits behind the holder until the alarm interrupts it
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert lock.waiting() == 0
+    later = threading.Thread(target=lambda: (lock.acquire(), lock.release()))
+    later.start()
+    wait_until(lambda: lock.waiting() == 1)
+    lock.release()  # to the thread still waiting, not to the one that gave up
+    later.join(timeout=5)
+    assert not later.is_alive()
+    lock.acquire()  # and free again after it
+    lock.release()
