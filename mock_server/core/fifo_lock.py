@@ -16,8 +16,8 @@ wait up to the switch interval, and writes with two gunicorn workers lost
 
 Measured on the request turns of SQLite workers (``request_turns``), side by
 side with a plain lock: the p99 of the Locust mixes with 2 workers fell by
-15-45%; the throughput of mixes and writes rose or stayed within noise on
-granian and fell by 3-9% on gunicorn (``docs/benchmarks.md``).
+15-45%. Granian's throughput held or rose; gunicorn's mixes lost 3-8% and its
+writes 5-13% (``docs/benchmarks.md``).
 """
 
 from __future__ import annotations

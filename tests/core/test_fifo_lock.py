@@ -35,7 +35,7 @@ def test_waiting_threads_get_the_lock_in_arrival_order_and_nobody_overtakes() ->
         thread = threading.Thread(target=takes, args=(name,))
         thread.start()
         threads.append(thread)
-        wait_until(lambda count=number: lock.waiting() == count)  # type: ignore[misc]
+        wait_until(lambda: lock.waiting() == number)
     lock.release()
     lock.acquire()  # the holder asks again at once (a plain lock lets it in first)
     order.append("holder again")
