@@ -21,6 +21,10 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
         time.sleep(0.001)
 
 
+def wait_for_waiters(lock: FifoLock, count: int) -> None:
+    wait_until(lambda: lock.waiting() == count)
+
+
 def test_waiting_threads_get_the_lock_in_arrival_order_and_nobody_overtakes() -> None:
     lock = FifoLock()
     order: list[str] = []
@@ -35,7 +39,7 @@ def test_waiting_threads_get_the_lock_in_arrival_order_and_nobody_overtakes() ->
         thread = threading.Thread(target=takes, args=(name,))
         thread.start()
         threads.append(thread)
-        wait_until(lambda: lock.waiting() == number)
+        wait_for_waiters(lock, number)
     lock.release()
     lock.acquire()  # the holder asks again at once (a plain lock lets it in first)
     order.append("holder again")
@@ -75,7 +79,7 @@ def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_goes_on(
     assert lock.waiting() == 0
     later = threading.Thread(target=lambda: (lock.acquire(), lock.release()))
     later.start()
-    wait_until(lambda: lock.waiting() == 1)
+    wait_for_waiters(lock, 1)
     lock.release()  # to the thread still waiting, not to the one that gave up
     later.join(timeout=5)
     assert not later.is_alive()
