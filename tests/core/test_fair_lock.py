@@ -1,4 +1,5 @@
-"""The lock of the request turns goes to waiting threads in arrival order (core/fifo_lock.py).
+"""The lock of the request turns (core/fair_lock.py): the running thread may take it
+again at once, but nobody overtakes a waiter who has waited past the lock's patience.
 
 That it excludes is checked through the request turns (test_request_turns.py)."""
 
@@ -11,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from apidouble.mock_server.core.fifo_lock import FifoLock
+from apidouble.mock_server.core.fair_lock import FairLock
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
@@ -21,48 +22,77 @@ def wait_until(condition: Callable[[], bool], timeout: float = 5) -> None:
         time.sleep(0.001)
 
 
-def wait_for_waiters(lock: FifoLock, count: int) -> None:
+def wait_for_waiters(lock: FairLock, count: int) -> None:
     wait_until(lambda: lock.waiting() == count)
 
 
-def test_waiting_threads_get_the_lock_in_arrival_order_and_nobody_overtakes() -> None:
-    lock = FifoLock()
-    order: list[str] = []
+def queue_up(lock: FairLock, names: tuple[str, ...], order: list[str]) -> list[threading.Thread]:
+    """A thread per name, each waiting for ``lock`` (held) in turn; each notes its name
+    in ``order`` once it holds the lock."""
 
     def takes(name: str) -> None:
         with lock:
             order.append(name)
 
-    lock.acquire()
     threads = []
-    for number, name in enumerate(("first", "second", "third"), start=1):
+    for number, name in enumerate(names, start=1):
         thread = threading.Thread(target=takes, args=(name,))
         thread.start()
         threads.append(thread)
         wait_for_waiters(lock, number)
+    return threads
+
+
+def join(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.join(timeout=5)
+        assert not thread.is_alive()
+
+
+def test_past_its_patience_waiters_get_the_lock_in_arrival_order_and_nobody_overtakes() -> None:
+    lock = FairLock(patience=0)
+    order: list[str] = []
+    lock.acquire()
+    threads = queue_up(lock, ("first", "second", "third"), order)
     lock.release()
     lock.acquire()  # the holder asks again at once (a plain lock lets it in first)
     order.append("holder again")
     lock.release()
-    for thread in threads:
-        thread.join(timeout=5)
+    join(threads)
     assert order == ["first", "second", "third", "holder again"]
     assert lock.waiting() == 0
     lock.acquire()  # free again once nobody waits: does not block
     lock.release()
 
 
+def test_within_its_patience_the_holder_takes_the_lock_again_and_the_waiter_stays_first(
+) -> None:
+    lock = FairLock(patience=60)
+    order: list[str] = []
+    lock.acquire()
+    threads = queue_up(lock, ("first", "second"), order)
+    lock.release()
+    lock.acquire()  # no thread switch: the woken waiter finds the lock taken
+    wait_for_waiters(lock, 2)  # and is back in the queue, in front
+    order.append("holder again")
+    lock.release()
+    join(threads)
+    assert order == ["holder again", "first", "second"]
+
+
 def test_releasing_an_unheld_lock_is_an_error() -> None:
     with pytest.raises(RuntimeError):
-        FifoLock().release()
+        FairLock().release()
 
 
 class Interrupted(Exception):
     pass
 
 
-def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_goes_on() -> None:
-    lock = FifoLock()
+@pytest.mark.parametrize("patience", [0, 60])
+def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_goes_on(
+        patience: float) -> None:
+    lock = FairLock(patience=patience)
     lock.acquire()  # held, as by another request
 
     def interrupt(*_args: object) -> None:
@@ -81,7 +111,6 @@ def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_goes_on(
     later.start()
     wait_for_waiters(lock, 1)
     lock.release()  # to the thread still waiting, not to the one that gave up
-    later.join(timeout=5)
-    assert not later.is_alive()
+    join([later])
     lock.acquire()  # and free again after it
     lock.release()
