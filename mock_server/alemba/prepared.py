@@ -6,12 +6,11 @@ SQLAlchemy (which must compute its cache key) cost more than the database's own
 work: for a ``$filter`` + ``$select`` through two relations about 800 us against
 some 90 us in SQLite. Requests that differ only in ``$top``, ``$skip``, ``$count``
 and ``$inlinecount`` (a client paging through a search, a saved search run again)
-build the same statement, so from the second time a shape is seen it is kept,
-keyed by everything that shapes it: its result layout, and its page (``LIMIT``
-and ``OFFSET`` bound) and its count compiled for the driver, each then one
-driver call. The statement itself is let go once compiled. A search seen once
-(a filter typed by hand) is only noted (``Storage.keep`` holds at most
-:data:`MAX_SEARCHES` shapes, notes included).
+build the same statement, so from the second time a shape is seen it is kept
+(``core.listing``), keyed by everything that shapes it: its result layout, and
+its page and count compiled for the driver. A search seen once (a filter typed
+by hand) is only noted (``Storage.keep`` holds at most :data:`MAX_SEARCHES`
+shapes, notes included).
 
 The key holds every other option as sent, the entity's extension properties
 (declared in the data), the session's kind and number of partitions
@@ -38,8 +37,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..core import current_core
 from ..core.deviations import active_deviations
-from ..core.driver_sql import DriverStatement
-from ..core.pagination import count_rows, counting
+from ..core.listing import KeptListing, QueryListing, from_second_sight
 from .entities import BY_NAME
 from .params import clean
 from .results import ResultShaper
@@ -73,12 +71,12 @@ class PreparedSearch:
     def rows(self, connection: Connection, session: Session, top: int, skip: int
              ) -> Sequence[Sequence[Any]]:
         """Rows ``skip+1 .. skip+top`` (``top`` > 0) for ``session``'s reader."""
-        return self._running(connection).execute(self.query.limit(top).offset(skip),
-                                                 reader_values(session)).all()
+        return QueryListing(self.query).rows(self._running(connection), top, skip,
+                                             reader_values(session))
 
     def count(self, connection: Connection, session: Session) -> int:
         """How many rows the search has for ``session``'s reader."""
-        return count_rows(self._running(connection), self.query, reader_values(session))
+        return QueryListing(self.query).count(self._running(connection), reader_values(session))
 
     def _running(self, connection: Connection) -> Connection:
         if self.once:  # on this Connection only, which ends with the request's block
@@ -87,39 +85,23 @@ class PreparedSearch:
 
 
 class KeptSearch:
-    """A search compiled for the driver: its page and its count, not its statement.
+    """A search compiled for the driver (its page and its count, not its statement)."""
 
-    The statement's tree, grown by compiling it, would be most of what a kept search
-    weighed (measured: 54 KB a shape with it, 18 KB without); the two SQL strings are
-    all that runs."""
-
-    def __init__(self, page: DriverStatement, counter: DriverStatement,
-                 shaper: ResultShaper) -> None:
-        #: the statement LIMIT :top OFFSET :skip
-        self.page = page
-        self.counter = counter
+    def __init__(self, listing: KeptListing, shaper: ResultShaper) -> None:
+        self.listing = listing
         self.shaper = shaper
 
     def rows(self, connection: Connection, session: Session, top: int, skip: int
              ) -> Sequence[Sequence[Any]]:
         """Rows ``skip+1 .. skip+top`` (``top`` > 0) for ``session``'s reader."""
-        return self.page.records(connection, {**reader_values(session), "top": top,
-                                              "skip": skip})
+        return self.listing.rows(connection, top, skip, reader_values(session))
 
     def count(self, connection: Connection, session: Session) -> int:
         """How many rows the search has for ``session``'s reader."""
-        return int(self.counter.scalar(connection, reader_values(session)) or 0)
+        return self.listing.count(connection, reader_values(session))
 
 
 Search = PreparedSearch | KeptSearch
-
-
-class _Sighting:
-    """A shape of search seen once; the search itself is kept from its second sight."""
-
-    def __init__(self) -> None:
-        self.search: Search | None = None
-        self.seen = False
 
 
 def prepared(
@@ -132,16 +114,13 @@ def prepared(
     key = search_key(entity, session, args)
     if key is None:
         return build()
-    sighting = current_core().storage.keep(key, _Sighting, group=SEARCHES, limit=MAX_SEARCHES)
-    if sighting.search is not None:
-        return sighting.search
-    if not sighting.seen:  # two threads may both see it first: at worst both build it
-        sighting.seen = True
-        built = build()
-        built.once = True
-        return built
-    sighting.search = _kept(build())
-    return sighting.search
+    kept: Search | None = from_second_sight(current_core().storage, key, lambda: _kept(build()),
+                                            group=SEARCHES, limit=MAX_SEARCHES)
+    if kept is not None:
+        return kept
+    built = build()  # seen once so far: run as it is, and not kept
+    built.once = True
+    return built
 
 
 def search_key(entity: Entity, session: Session, args: MultiDict[str, str]) -> Hashable | None:
@@ -170,12 +149,8 @@ def search_key(entity: Entity, session: Session, args: MultiDict[str, str]) -> H
 
 def _kept(built: PreparedSearch) -> Search:
     """``built`` compiled for the driver, or as it is where it cannot be."""
-    query = built.query
-    paged = query.limit(sa.bindparam("top", type_=sa.Integer)).offset(
-        sa.bindparam("skip", type_=sa.Integer))
-    dialect = current_core().storage.engine.dialect
     try:
-        return KeptSearch(DriverStatement(paged, dialect),
-                          DriverStatement(counting(query), dialect), built.shaper)
+        return KeptSearch(KeptListing(built.query, current_core().storage.engine.dialect),
+                          built.shaper)
     except ValueError:  # an expanding IN: SQLAlchemy compiles it for each request
         return built

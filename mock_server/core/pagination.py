@@ -6,12 +6,14 @@ error each system gives for bad ones) stays with the system.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
+
+from .listing import Listing
 
 
 @dataclass(frozen=True)
@@ -47,40 +49,6 @@ def cursor_page(
 
 
 @dataclass(frozen=True)
-class TopSkipPage:
-    """``$top``/``$skip`` paging: the rows, and the total when it was asked for."""
-
-    rows: Sequence[Any]
-    total: int | None
-
-
-def top_skip_page(
-    connection: Connection,
-    query: sa.Select,
-    *,
-    top: int,
-    skip: int,
-    with_total: bool = False,
-) -> TopSkipPage:
-    """Rows ``skip+1 .. skip+top`` of ``query`` (already ordered); the total runs a second query."""
-    total = count_rows(connection, query) if with_total else None
-    rows = connection.execute(query.limit(top).offset(skip)).all() if top > 0 else []
-    return TopSkipPage(rows, total)
-
-
-def count_rows(connection: Connection, query: sa.Select,
-               values: Mapping[str, Any] | None = None) -> int:
-    """The number of rows ``query`` would return (for ``$count=true`` style totals),
-    with ``values`` for any of its named parameters."""
-    return int(connection.execute(counting(query), dict(values or {})).scalar() or 0)
-
-
-def counting(query: sa.Select) -> sa.Select:
-    """``SELECT count(*)`` of ``query``'s rows (its order dropped)."""
-    return sa.select(sa.func.count()).select_from(query.order_by(None).subquery())
-
-
-@dataclass(frozen=True)
 class OffsetPage:
     """Django REST Framework's ``LimitOffsetPagination``: ``{count, next, previous, results}``."""
 
@@ -102,18 +70,18 @@ def offset_arg(raw: str | None, default: int, *, strict: bool) -> int:
 
 
 def limit_offset_page(
-    connection: Connection, query: sa.Select, *, limit: int, offset: int, url: str
+    connection: Connection, listing: Listing, *, limit: int, offset: int, url: str
 ) -> OffsetPage:
-    """One page of ``query`` (already ordered) and the links DRF builds from the request ``url``.
+    """One page of ``listing`` (ordered) and the links DRF builds from the request ``url``.
 
     ``next`` and ``previous`` keep every query parameter, re-encoded in
     alphabetical order, always carry ``limit``, and ``previous`` drops
     ``offset`` when it would be 0.
     """
-    count = count_rows(connection, query)
+    count = listing.count(connection)
     rows: Sequence[Any] = []
     if count and offset <= count:  # both bounded by count: no overflow in the SQL
-        rows = connection.execute(query.limit(min(limit, count)).offset(offset)).all()
+        rows = listing.rows(connection, min(limit, count), offset)
     next_url = None
     if offset + limit < count:
         next_url = replace_query_param(replace_query_param(url, "limit", limit),

@@ -8,12 +8,15 @@ ignored; a bad value for a declared filter is 400 with Django's message.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 from werkzeug.datastructures import MultiDict
 
 from ..core import current_core
+from ..core.driver_sql import row_by_id
 from ..core.lookups import InvalidFilterValue, lookup_expression
 from . import dates
 from .deviations import deviation_on
@@ -47,7 +50,13 @@ def check_range(raw: str) -> None:
             raise InvalidFilterValue(TOO_SMALL)
 
 
-def conditions(resource: Resource, args: MultiDict[str, str]) -> list[sa.ColumnElement[bool]]:
+#: a filter's target named by primary key (``unit=5``), which must exist: (its table, pk)
+Choice = tuple[sa.Table, int]
+
+
+def conditions(resource: Resource, args: MultiDict[str, str],
+               choices: list[Choice] | None = None) -> list[sa.ColumnElement[bool]]:
+    """The filters' conditions; the targets they name by primary key go in ``choices``."""
     found: list[sa.ColumnElement[bool]] = []
     errors: dict[str, list[str]] = {}
     if deviation_on("QT-09"):
@@ -57,7 +66,7 @@ def conditions(resource: Resource, args: MultiDict[str, str]) -> list[sa.ColumnE
             continue
         raw = args.getlist(key)[-1]
         try:
-            expression = one_filter(resource, key, raw)
+            expression = one_filter(resource, key, raw, choices)
         except InvalidFilterValue as exc:
             errors[key] = [str(exc)]
             continue
@@ -68,7 +77,8 @@ def conditions(resource: Resource, args: MultiDict[str, str]) -> list[sa.ColumnE
     return found
 
 
-def one_filter(resource: Resource, key: str, raw: str) -> sa.ColumnElement[bool] | None:
+def one_filter(resource: Resource, key: str, raw: str,
+               choices: list[Choice] | None = None) -> sa.ColumnElement[bool] | None:
     negate = key.endswith("!")
     parts = (key[:-1] if negate else key).split("__")
     hops: list[tuple[Resource, Field]] = []
@@ -79,7 +89,7 @@ def one_filter(resource: Resource, key: str, raw: str) -> sa.ColumnElement[bool]
             break
         hops.append((current, field))
         current, parts = RESOURCES[field.target], parts[1:]
-    expression = _leaf(current, parts, raw)
+    expression = _leaf(current, parts, raw, choices)
     if expression is None:
         return None
     for owner, field in reversed(hops):
@@ -90,7 +100,8 @@ def one_filter(resource: Resource, key: str, raw: str) -> sa.ColumnElement[bool]
     return expression
 
 
-def _leaf(resource: Resource, parts: list[str], raw: str) -> sa.ColumnElement[bool] | None:
+def _leaf(resource: Resource, parts: list[str], raw: str,
+          choices: list[Choice] | None) -> sa.ColumnElement[bool] | None:
     if len(parts) > 2:
         return None
     name, lookup = parts[0], parts[1] if len(parts) == 2 else "exact"
@@ -101,7 +112,7 @@ def _leaf(resource: Resource, parts: list[str], raw: str) -> sa.ColumnElement[bo
         return None
     table = current_core().storage[resource.table]
     if field.kind in ("link", "links") and len(parts) == 1:
-        return _choice(resource, field, raw)
+        return _choice(resource, field, raw, choices)
     if lookup not in field.lookups or field.kind in ("link", "links", "computed"):
         return None
     kind = {"text": "str"}.get(field.kind, field.kind)
@@ -111,7 +122,8 @@ def _leaf(resource: Resource, parts: list[str], raw: str) -> sa.ColumnElement[bo
                              dialect=_dialect(), zone=dates.zone())
 
 
-def _choice(resource: Resource, field: Field, raw: str) -> sa.ColumnElement[bool]:
+def _choice(resource: Resource, field: Field, raw: str,
+            choices: list[Choice] | None) -> sa.ColumnElement[bool]:
     """``unit=5``: a model choice by primary key, which must exist."""
     storage = current_core().storage
     target = storage[RESOURCES[field.target].table]
@@ -122,9 +134,18 @@ def _choice(resource: Resource, field: Field, raw: str) -> sa.ColumnElement[bool
     if not 0 < pk <= BIGGEST:
         raise InvalidFilterValue(CHOICE)
     with storage.connect() as connection:
-        if connection.execute(sa.select(target.c.id).where(target.c.id == pk)).first() is None:
+        if not choices_exist(connection, [(target, pk)]):
             raise InvalidFilterValue(CHOICE)
+    if choices is not None:
+        choices.append((target, pk))
     return _hop(resource, field, target.c.id == pk)
+
+
+def choices_exist(connection: Connection, choices: Iterable[Choice]) -> bool:
+    """Whether every target the filters named by primary key exists."""
+    storage = current_core().storage
+    return all(storage.driver(row_by_id, table).first(connection, {"id": pk}) is not None
+               for table, pk in choices)
 
 
 def _hop(owner: Resource, field: Field, inner: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:

@@ -7,14 +7,17 @@ a user who may not write the model), throttle, then the handler.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from flask import Response, g, request
 
 from ..core import current_core
+from ..core.deviations import active_deviations
+from ..core.listing import KeptListing, Listing, QueryListing, from_second_sight
 from ..core.pagination import limit_offset_page, offset_arg
-from . import access, filters, perform_views, writes
+from . import access, dates, filters, perform_views, writes
 from .deviations import deviation_on
 from .errors import method_not_allowed, not_found
 from .model import Resource
@@ -24,6 +27,11 @@ from .respond import metadata, respond
 from .serialize import Serializer
 
 PERFORM = "qa/testlistinstances"
+#: ``Storage.keep``'s group of list statements kept by shape, and how many it holds
+LISTS = "qatrack.lists"
+MAX_LISTS = 256
+#: parameters that choose a page of a list, not its statement
+PAGE = frozenset(("limit", "offset"))
 
 
 def collection(app: str, name: str) -> Response:
@@ -78,19 +86,66 @@ def _pk(text: str) -> int:
 
 def list_response(resource: Resource) -> Response:
     storage = current_core().storage
-    table = storage[resource.table]
-    query = (sa.select(table).where(*filters.conditions(resource, request.args))
-             .order_by(*filters.ordering(resource, request.args)))
     limit = offset_arg(_last("limit"), resource.page_size, strict=True)
     offset = offset_arg(_last("offset"), 0, strict=False)
+    kept = _kept_list(resource)
     with storage.connect() as connection:
-        page = limit_offset_page(connection, query, limit=limit, offset=offset, url=request_url())
+        listing: Listing
+        if (kept is not None and kept.listing is not None
+                and filters.choices_exist(connection, kept.choices)):
+            listing = kept.listing
+        else:  # built for this request (a target gone since: its 400, as when first built)
+            listing = QueryListing(_query(resource))
+        page = limit_offset_page(connection, listing, limit=limit, offset=offset,
+                                 url=request_url())
         results = Serializer(connection, resource).many(page.rows)
     next_url = page.next_url
     if next_url and offset and deviation_on("QT-08"):
         next_url = re.sub(r"offset=\d+", "offset=0", next_url)  # back to the start
     return respond({"count": page.count, "next": next_url, "previous": page.previous_url,
                     "results": results})
+
+
+@dataclass(frozen=True)
+class KeptList:
+    """A list's statement kept for a shape of request: on the driver (None where it cannot
+    run there: an ``__in`` list compiles per request), and the targets its filters name
+    by primary key, which must still exist whenever it runs."""
+
+    listing: KeptListing | None
+    choices: tuple[filters.Choice, ...]
+
+
+def _query(resource: Resource, choices: list[filters.Choice] | None = None) -> sa.Select:
+    table = current_core().storage[resource.table]
+    return (sa.select(table).where(*filters.conditions(resource, request.args, choices))
+            .order_by(*filters.ordering(resource, request.args)))
+
+
+def _kept_list(resource: Resource) -> KeptList | None:
+    """The statement kept for this request's filters and ordering from their second sight
+    (``core.listing``), or None: this request builds its own.
+
+    The key holds the resource, every parameter as sent but the page's, and the server's
+    zone (dates in filters are local). Nothing is kept while a deviation is on: they
+    change how filters are read."""
+    if active_deviations():
+        return None
+    args = request.args
+    key = ("qatrack.list", resource.key, dates.zone_name(),
+           tuple((name, tuple(args.getlist(name))) for name in args if name not in PAGE))
+    return from_second_sight(current_core().storage, key, lambda: _keep(resource),
+                             group=LISTS, limit=MAX_LISTS)
+
+
+def _keep(resource: Resource) -> KeptList:
+    choices: list[filters.Choice] = []
+    query = _query(resource, choices)
+    try:
+        listing = KeptListing(query, current_core().storage.engine.dialect)
+    except ValueError:
+        listing = None
+    return KeptList(listing, tuple(choices))
 
 
 def request_url() -> str:

@@ -32,7 +32,7 @@ def demo() -> Demo:
 def kept(demo: Demo) -> dict[Any, prepared.Search]:
     """The searches kept (shapes seen twice), by key."""
     sightings = demo.app.extensions["apidouble"].storage._kept.get(prepared.SEARCHES, {})
-    return {key: found.search for key, found in sightings.items() if found.search is not None}
+    return {key: found.kept for key, found in sightings.items() if found.kept is not None}
 
 
 def search(demo: Demo, **options: Any) -> Any:
