@@ -50,8 +50,9 @@ def check_range(raw: str) -> None:
             raise InvalidFilterValue(TOO_SMALL)
 
 
-#: a filter's target named by primary key (``unit=5``), which must exist: (its table, pk)
-Choice = tuple[sa.Table, int]
+#: a filter's target named by primary key (``unit=5``), which must exist:
+#: (the parameter, the target's table, its primary key)
+Choice = tuple[str, sa.Table, int]
 
 
 def conditions(resource: Resource, args: MultiDict[str, str],
@@ -89,7 +90,10 @@ def one_filter(resource: Resource, key: str, raw: str,
             break
         hops.append((current, field))
         current, parts = RESOURCES[field.target], parts[1:]
-    expression = _leaf(current, parts, raw, choices)
+    named: list[tuple[sa.Table, int]] = []
+    expression = _leaf(current, parts, raw, named)
+    if choices is not None:
+        choices += [(key, table, pk) for table, pk in named]
     if expression is None:
         return None
     for owner, field in reversed(hops):
@@ -101,7 +105,7 @@ def one_filter(resource: Resource, key: str, raw: str,
 
 
 def _leaf(resource: Resource, parts: list[str], raw: str,
-          choices: list[Choice] | None) -> sa.ColumnElement[bool] | None:
+          named: list[tuple[sa.Table, int]]) -> sa.ColumnElement[bool] | None:
     if len(parts) > 2:
         return None
     name, lookup = parts[0], parts[1] if len(parts) == 2 else "exact"
@@ -112,7 +116,7 @@ def _leaf(resource: Resource, parts: list[str], raw: str,
         return None
     table = current_core().storage[resource.table]
     if field.kind in ("link", "links") and len(parts) == 1:
-        return _choice(resource, field, raw, choices)
+        return _choice(resource, field, raw, named)
     if lookup not in field.lookups or field.kind in ("link", "links", "computed"):
         return None
     kind = {"text": "str"}.get(field.kind, field.kind)
@@ -123,8 +127,8 @@ def _leaf(resource: Resource, parts: list[str], raw: str,
 
 
 def _choice(resource: Resource, field: Field, raw: str,
-            choices: list[Choice] | None) -> sa.ColumnElement[bool]:
-    """``unit=5``: a model choice by primary key, which must exist."""
+            named: list[tuple[sa.Table, int]]) -> sa.ColumnElement[bool]:
+    """``unit=5``: a model choice by primary key, which must exist (noted in ``named``)."""
     storage = current_core().storage
     target = storage[RESOURCES[field.target].table]
     try:
@@ -134,18 +138,22 @@ def _choice(resource: Resource, field: Field, raw: str,
     if not 0 < pk <= BIGGEST:
         raise InvalidFilterValue(CHOICE)
     with storage.connect() as connection:
-        if not choices_exist(connection, [(target, pk)]):
+        if not _exists(connection, target, pk):
             raise InvalidFilterValue(CHOICE)
-    if choices is not None:
-        choices.append((target, pk))
+    named.append((target, pk))
     return _hop(resource, field, target.c.id == pk)
 
 
-def choices_exist(connection: Connection, choices: Iterable[Choice]) -> bool:
-    """Whether every target the filters named by primary key exists."""
+def choice_errors(connection: Connection, choices: Iterable[Choice]) -> dict[str, list[str]]:
+    """The errors of the filters whose target named by primary key is gone: what
+    :func:`conditions` says of them (no other filter's error depends on stored data)."""
+    return {name: [CHOICE] for name, table, pk in choices
+            if not _exists(connection, table, pk)}
+
+
+def _exists(connection: Connection, table: sa.Table, pk: int) -> bool:
     storage = current_core().storage
-    return all(storage.driver(row_by_id, table).first(connection, {"id": pk}) is not None
-               for table, pk in choices)
+    return storage.driver(row_by_id, table).first(connection, {"id": pk}) is not None
 
 
 def _hop(owner: Resource, field: Field, inner: sa.ColumnElement[bool]) -> sa.ColumnElement[bool]:

@@ -19,7 +19,7 @@ from ..core.listing import KeptListing, Listing, QueryListing, from_second_sight
 from ..core.pagination import limit_offset_page, offset_arg
 from . import access, dates, filters, perform_views, writes
 from .deviations import deviation_on
-from .errors import method_not_allowed, not_found
+from .errors import field_errors, method_not_allowed, not_found
 from .model import Resource
 from .records import detail_response, fetch
 from .registry import find
@@ -89,13 +89,15 @@ def list_response(resource: Resource) -> Response:
     limit = offset_arg(_last("limit"), resource.page_size, strict=True)
     offset = offset_arg(_last("offset"), 0, strict=False)
     kept = _kept_list(resource)
+    listing: Listing
+    if kept is not None and kept.listing is not None:
+        listing, choices = kept.listing, kept.choices
+    else:  # built for this request, its filters' targets checked as it was built
+        listing, choices = QueryListing(_query(resource)), ()
     with storage.connect() as connection:
-        listing: Listing
-        if (kept is not None and kept.listing is not None
-                and filters.choices_exist(connection, kept.choices)):
-            listing = kept.listing
-        else:  # built for this request (a target gone since: its 400, as when first built)
-            listing = QueryListing(_query(resource))
+        gone = filters.choice_errors(connection, choices)
+        if gone:  # deleted since the list was kept: the 400 of a list built afresh
+            raise field_errors(gone)
         page = limit_offset_page(connection, listing, limit=limit, offset=offset,
                                  url=request_url())
         results = Serializer(connection, resource).many(page.rows)
