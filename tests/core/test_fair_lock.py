@@ -114,3 +114,29 @@ def test_a_waiter_interrupted_by_a_signal_leaves_the_queue_and_the_lock_goes_on(
     join([later])
     lock.acquire()  # and free again after it
     lock.release()
+
+
+@pytest.mark.parametrize("patience", [0, 0.0002, 0.005])
+def test_many_threads_never_hold_it_together_and_none_is_left_waiting(patience: float) -> None:
+    """Handing over, waking a waiter to try, being beaten and parking again at the front:
+    every path runs here, and none may let two threads in or leave one parked forever."""
+    lock = FairLock(patience=patience)
+    state = {"inside": 0, "most": 0, "done": 0}
+
+    def work() -> None:
+        for turn in range(1000):
+            with lock:
+                state["inside"] += 1
+                state["most"] = max(state["most"], state["inside"])
+                if turn % 7 == 0:
+                    time.sleep(0)  # let others arrive while it is held
+                state["done"] += 1
+                state["inside"] -= 1
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    join(threads)
+    assert state["most"] == 1
+    assert state["done"] == 8000
+    assert lock.waiting() == 0
