@@ -38,6 +38,10 @@ class Field:
     default: Any = None
     hidden: bool = False  # a column only, never serialized (e.g. denormalised filter keys)
     unique: bool = False  # a unique constraint in the database (atomic under concurrency)
+    #: an index of its own and a descending one (``tables``), for the lists ordered by it.
+    #: Only where QATrack+'s model also says ``db_index=True`` and its clients order by
+    #: it (results by ``work_completed``): every index is paid for by every write.
+    indexed: bool = False
     detail_only: bool = False  # serialized on the detail only (3.1.1's list serializers omit it)
     #: links: (table, source column, target column); default ``<table>_<name>``
     through: tuple[str, ...] = ()

@@ -36,10 +36,14 @@ def define_tables(core: Core) -> None:
         for field in resource.fields:
             if field.stored:
                 columns.append(sa.Column(field.column, SQL_TYPES[field.kind](field),
-                                         index=field.kind == "link", unique=field.unique))
+                                         index=field.kind == "link" or field.indexed,
+                                         unique=field.unique))
         if resource.name == "testlistinstances":
             columns.append(sa.Column("comment", sa.Text, nullable=True))
-        table(resource.table, *columns)
+        defined = table(resource.table, *columns)
+        for field in resource.fields:
+            if field.indexed:
+                _descending_index(defined, field.column)
         for field in resource.fields:
             if field.kind == "links":
                 name, source, target = through(resource, field)
@@ -58,3 +62,12 @@ def define_tables(core: Core) -> None:
               sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
               sa.Column(f"{holder}_id", sa.Integer, nullable=False, index=True),
               sa.Column("codename", sa.String(100), nullable=False))
+
+
+def _descending_index(table: sa.Table, column: str) -> None:
+    """``column`` descending, then ``id`` ascending: the order of ``ordering=-column``
+    (``filters.ordering`` breaks ties on ``id`` ascending in both directions). Django's
+    ``db_index`` index gives the ascending order; a page of the descending one would
+    otherwise sort every matching row (a QATrack+ unit's test instances: 300 us against
+    130 us a page)."""
+    sa.Index(f"ix_{table.name}_{column}_desc", table.c[column].desc(), table.c.id)
