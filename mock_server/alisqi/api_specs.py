@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from datetime import datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ import sqlalchemy as sa
 from flask import Response
 
 from ..core import ApiError, current_core
+from . import statements
 from .blueprint import api, first_matching, json_param, ok, required, rows_of, the_set
 from .deviations import deviation_on
 from .model import SetDef
@@ -29,24 +31,35 @@ def transactional(definition: SetDef) -> None:
 def versions(definition: SetDef, index_value: str | None = None) -> list[dict[str, Any]]:
     """Every specification version of the set, oldest first per index value."""
     core = current_core()
-    table = core.storage["spec_versions"]
-    query = sa.select(table).where(table.c.set_id == definition.id).order_by(
-        table.c.index_value, table.c.start_at, table.c.version)
+    query = core.storage.driver(statements.spec_versions, core.storage, index_value is not None)
+    parameters = {"set_id": definition.id}
     if index_value is not None:
-        query = query.where(table.c.index_value == index_value)
+        parameters["index_value"] = index_value
     with core.storage.connect() as connection:
-        return [{"setId": v.set_id, "indexValue": v.index_value, "version": v.version,
-                 "startDateTime": v.start_at.strftime(WIRE_FORMAT), "start": v.start_at,
-                 "reason": v.reason, "specs": json.loads(v.specs)}
-                for v in connection.execute(query)]
+        found = query.records(connection, parameters)
+    return [{"setId": v.set_id, "indexValue": v.index_value, "version": v.version,
+             "startDateTime": v.start_at.strftime(WIRE_FORMAT), "start": v.start_at,
+             "reason": v.reason, "specs": json.loads(v.specs)} for v in found]
 
 
-def in_force(found: list[dict[str, Any]], index_value: str, moment: datetime) -> dict | None:
-    chosen = None
-    for version in found:
-        if version["indexValue"] == index_value and version["start"] <= moment:
-            chosen = version
-    return chosen
+class InForce:
+    """The version in force for an index value at a moment, found by bisection: a
+    getSpecificationEvaluation asks once per result, and a scan of every version for
+    each of a set's thousands of results was a tenth of its time."""
+
+    def __init__(self, found: list[dict[str, Any]]) -> None:
+        self._starts: dict[str, list[datetime]] = {}
+        self._versions: dict[str, list[dict[str, Any]]] = {}
+        for version in found:  # oldest first per index value: by start, then version
+            self._starts.setdefault(version["indexValue"], []).append(version["start"])
+            self._versions.setdefault(version["indexValue"], []).append(version)
+
+    def at(self, index_value: str, moment: datetime) -> dict[str, Any] | None:
+        """The last version of ``index_value`` started by ``moment`` (the highest number
+        among those started at the same time), or None."""
+        starts = self._starts.get(index_value)
+        found = bisect_right(starts, moment) if starts else 0
+        return self._versions[index_value][found - 1] if found else None
 
 
 @api.get("/getSpecificationVersion")
@@ -160,8 +173,8 @@ def get_specification_evaluation() -> Response:
     definition = the_set("read")
     transactional(definition)
     names = number_fields(definition)
-    rows = sorted(selected_rows(definition, 10_000), key=lambda r: (r[1], r[0]))
-    found = versions(definition)
+    rows = selected_rows(definition, 10_000)[::-1]  # oldest first: by date, then id
+    in_force = InForce(versions(definition))
     index = definition.index_field
     label_of = definition.fields[index].options if index else {}
     now = current_core().clock.naive_now()
@@ -170,14 +183,18 @@ def get_specification_evaluation() -> Response:
     limits: dict[tuple[str, str, int | None], dict[str, Any]] = {}
     for _id, date, values, _modified in rows:
         product = str(label_of.get(values.get(index), "")) if index else ""
-        version = in_force(found, product, now if versions_of_now else date)
+        version = in_force.at(product, now if versions_of_now else date)
+        number = version["version"] if version else None
         for name in names:
             value = numeric(values.get(name))
             if value is None:
                 continue
-            key = (product, name, version["version"] if version else None)
-            groups.setdefault(key, []).append(value)
-            limits[key] = (version or {}).get("specs", {}).get(name, {})
+            key = (product, name, number)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = []
+                limits[key] = (version or {}).get("specs", {}).get(name, {})
+            group.append(value)
     return ok([_evaluation(key, groups[key], limits[key]) for key in sorted(
         groups, key=lambda k: (k[0], k[1], k[2] or 0))])
 

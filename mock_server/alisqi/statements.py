@@ -1,4 +1,5 @@
-"""The statements every getResults runs: builders for ``Storage.driver``.
+"""The statements every getResults (and a specification read) runs: builders for
+``Storage.driver``.
 
 Each is built and compiled once per storage (``core.storage.driver(builder, *args)``,
 with the user's values as bound parameters) and runs on the driver's cursor, so a
@@ -60,3 +61,13 @@ def results(storage: Storage, newest: bool) -> sa.Select:
 def results_page(storage: Storage, newest: bool) -> sa.Select:
     """:func:`results` paged by the bound ``limit`` and ``offset``."""
     return results(storage, newest).limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
+
+
+def spec_versions(storage: Storage, one_index_value: bool) -> sa.Select:
+    """By ``set_id`` (and ``index_value`` when ``one_index_value``): the set's
+    specification versions, oldest first per index value (ties: the lowest version)."""
+    table = storage["spec_versions"]
+    query = sa.select(table).where(table.c.set_id == sa.bindparam("set_id"))
+    if one_index_value:
+        query = query.where(table.c.index_value == sa.bindparam("index_value"))
+    return query.order_by(table.c.index_value, table.c.start_at, table.c.version)
