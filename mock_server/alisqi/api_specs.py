@@ -32,7 +32,7 @@ def versions(definition: SetDef, index_value: str | None = None) -> list[dict[st
     """Every specification version of the set, oldest first per index value."""
     core = current_core()
     query = core.storage.driver(statements.spec_versions, core.storage, index_value is not None)
-    parameters = {"set_id": definition.id}
+    parameters: dict[str, Any] = {"set_id": definition.id}
     if index_value is not None:
         parameters["index_value"] = index_value
     with core.storage.connect() as connection:
