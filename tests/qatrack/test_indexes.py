@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from engines import fresh_postgres_database
 from flask import Flask
 
 from apidouble.mock_server.core import Config
@@ -36,16 +37,30 @@ def get(app: Flask, path: str) -> dict:
     return reply.get_json()  # type: ignore[no-any-return]
 
 
-def test_work_completed_is_indexed_both_ways(app: Flask) -> None:
-    engine = app.extensions["apidouble"].storage.engine
-    indexed = {
-        (table, tuple(index["column_names"]))
-        for table in ("qatrack_testinstances", "qatrack_testlistinstances")
-        for index in sa.inspect(engine).get_indexes(table)
-    }
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
+    """The mock's engine on SQLite, and on PostgreSQL, which takes ``DESC`` columns too."""
+    if request.param == "sqlite":
+        app = create_app("qatrack", Config(db_url=f"sqlite:///{tmp_path / 'q.sqlite3'}"))
+        yield app.extensions["apidouble"].storage.engine
+        app.extensions["apidouble"].storage.dispose()
+        return
+    with fresh_postgres_database() as url:
+        app = create_app("qatrack", Config(db_url=url))
+        yield app.extensions["apidouble"].storage.engine
+        app.extensions["apidouble"].storage.dispose()
+
+
+def test_work_completed_is_indexed_both_ways(engine: sa.Engine) -> None:
+    inspector = sa.inspect(engine)
     for table in ("qatrack_testinstances", "qatrack_testlistinstances"):
-        assert (table, ("work_completed",)) in indexed
-        assert (table, ("work_completed", "id")) in indexed, "descending, for -work_completed"
+        indexes = {tuple(index["column_names"]): index.get("column_sorting", {})
+                   for index in inspector.get_indexes(table)}
+        assert ("work_completed",) in indexes
+        sorting = indexes.get(("work_completed", "id"))
+        assert sorting is not None, f"{table}: work_completed descending, then id"
+        if engine.dialect.name == "postgresql":  # SQLite's reflection gives no sorting
+            assert sorting == {"work_completed": ("desc",)}
 
 
 @pytest.mark.parametrize("ordering", ["-work_completed", "work_completed"])
