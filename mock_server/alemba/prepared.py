@@ -37,7 +37,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..core import current_core
 from ..core.deviations import active_deviations
-from ..core.listing import KeptListing, QueryListing, from_second_sight
+from ..core.listing import KeptListing, Listing, QueryListing, from_second_sight
 from .entities import BY_NAME
 from .params import clean
 from .results import ResultShaper
@@ -58,36 +58,10 @@ MAX_SEARCHES = 256
 PER_PERSON_WORDS = ("@userid", "@organizationid", "@isassignedtome", "@assignmentstate")
 
 
-class PreparedSearch:
-    """A search's statement (ordered, every row) and how its rows become results."""
+class Search:
+    """A search's rows and count (``listing``) and how its rows become results."""
 
-    def __init__(self, query: sa.Select, shaper: ResultShaper) -> None:
-        self.query = query
-        self.shaper = shaper
-        #: run once through SQLAlchemy without keeping its compiled form in the engine's
-        #: cache: a shape seen again is compiled for the driver, one seen once is gone
-        self.once = False
-
-    def rows(self, connection: Connection, session: Session, top: int, skip: int
-             ) -> Sequence[Sequence[Any]]:
-        """Rows ``skip+1 .. skip+top`` (``top`` > 0) for ``session``'s reader."""
-        return QueryListing(self.query).rows(self._running(connection), top, skip,
-                                             reader_values(session))
-
-    def count(self, connection: Connection, session: Session) -> int:
-        """How many rows the search has for ``session``'s reader."""
-        return QueryListing(self.query).count(self._running(connection), reader_values(session))
-
-    def _running(self, connection: Connection) -> Connection:
-        if self.once:  # on this Connection only, which ends with the request's block
-            return connection.execution_options(compiled_cache=None)
-        return connection
-
-
-class KeptSearch:
-    """A search compiled for the driver (its page and its count, not its statement)."""
-
-    def __init__(self, listing: KeptListing, shaper: ResultShaper) -> None:
+    def __init__(self, listing: Listing, shaper: ResultShaper) -> None:
         self.listing = listing
         self.shaper = shaper
 
@@ -101,7 +75,19 @@ class KeptSearch:
         return self.listing.count(connection, reader_values(session))
 
 
-Search = PreparedSearch | KeptSearch
+class PreparedSearch(Search):
+    """A search's statement (ordered, every row), run through SQLAlchemy."""
+
+    listing: QueryListing
+
+    def __init__(self, query: sa.Select, shaper: ResultShaper) -> None:
+        super().__init__(QueryListing(query), shaper)
+
+
+class KeptSearch(Search):
+    """A search compiled for the driver (its page and its count, not its statement)."""
+
+    listing: KeptListing
 
 
 def prepared(
@@ -119,7 +105,7 @@ def prepared(
     if kept is not None:
         return kept
     built = build()  # seen once so far: run as it is, and not kept
-    built.once = True
+    built.listing.once = True
     return built
 
 
@@ -150,7 +136,7 @@ def search_key(entity: Entity, session: Session, args: MultiDict[str, str]) -> H
 def _kept(built: PreparedSearch) -> Search:
     """``built`` compiled for the driver, or as it is where it cannot be."""
     try:
-        return KeptSearch(KeptListing(built.query, current_core().storage.engine.dialect),
-                          built.shaper)
+        return KeptSearch(KeptListing(built.listing.query,
+                                      current_core().storage.engine.dialect), built.shaper)
     except ValueError:  # an expanding IN: SQLAlchemy compiles it for each request
         return built

@@ -45,17 +45,29 @@ class Listing(Protocol):
 
 
 class QueryListing:
-    """A statement built for this request, run through SQLAlchemy."""
+    """A statement built for this request, run through SQLAlchemy.
 
-    def __init__(self, query: sa.Select) -> None:
+    ``once``: a shape seen for the first time, run without keeping its compiled form in
+    the engine's cache (a shape seen again is compiled for the driver and kept; one
+    seen once is gone, and would only crowd the cache)."""
+
+    def __init__(self, query: sa.Select, *, once: bool = False) -> None:
         self.query = query
+        self.once = once
 
     def count(self, connection: Connection, values: Mapping[str, Any] | None = None) -> int:
-        return int(connection.execute(counting(self.query), dict(values or {})).scalar() or 0)
+        return int(self._running(connection).execute(counting(self.query), dict(values or {}))
+                   .scalar() or 0)
 
     def rows(self, connection: Connection, top: int, skip: int,
              values: Mapping[str, Any] | None = None) -> Sequence[Any]:
-        return connection.execute(self.query.limit(top).offset(skip), dict(values or {})).all()
+        return self._running(connection).execute(self.query.limit(top).offset(skip),
+                                                 dict(values or {})).all()
+
+    def _running(self, connection: Connection) -> Connection:
+        if self.once:  # on this Connection only, which ends with the request's block
+            return connection.execution_options(compiled_cache=None)
+        return connection
 
 
 class KeptListing:
