@@ -88,12 +88,14 @@ def list_response(resource: Resource) -> Response:
     storage = current_core().storage
     limit = offset_arg(_last("limit"), resource.page_size, strict=True)
     offset = offset_arg(_last("offset"), 0, strict=False)
-    kept = _kept_list(resource)
+    keyed = not active_deviations()  # they change how filters are read: nothing is kept
+    kept = _kept_list(resource) if keyed else None
     listing: Listing
     if kept is not None and kept.listing is not None:
         listing, choices = kept.listing, kept.choices
-    else:  # built for this request, its filters' targets checked as it was built
-        listing, choices = QueryListing(_query(resource)), ()
+    else:  # built for this request, its filters' targets checked as it was built; a shape
+        # seen for the first time leaves no compiled form in the engine's cache
+        listing, choices = QueryListing(_query(resource), once=keyed and kept is None), ()
     with storage.connect() as connection:
         gone = filters.choice_errors(connection, choices)
         if gone:  # deleted since the list was kept: the 400 of a list built afresh
@@ -129,10 +131,7 @@ def _kept_list(resource: Resource) -> KeptList | None:
     (``core.listing``), or None: this request builds its own.
 
     The key holds the resource, every parameter as sent but the page's, and the server's
-    zone (dates in filters are local). Nothing is kept while a deviation is on: they
-    change how filters are read."""
-    if active_deviations():
-        return None
+    zone (dates in filters are local). The caller asks only while no deviation is on."""
     args = request.args
     key = ("qatrack.list", resource.key, dates.zone_name(),
            tuple((name, tuple(args.getlist(name))) for name in args if name not in PAGE))

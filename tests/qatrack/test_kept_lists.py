@@ -95,6 +95,16 @@ def test_a_filter_target_deleted_since_is_the_400_again(app: Flask) -> None:
                                                "of the available choices."]}
 
 
+def test_a_shape_seen_once_leaves_no_compiled_form_behind(app: Flask) -> None:
+    """A filter sent once (typed by hand, say) would only crowd SQLAlchemy's compiled
+    cache: its statement is compiled for that request alone."""
+    cache = app.extensions["apidouble"].storage.engine._compiled_cache
+    get(app, "/api/units/units/?number=1")  # every other statement of a list cached
+    before = len(cache)
+    assert get(app, "/api/units/units/?name=Linac 2&ordering=-number").status_code == 200
+    assert len(cache) == before
+
+
 def test_an_in_list_is_built_for_each_request(app: Flask) -> None:
     counts = [get(app, "/api/units/units/?number__in=1,2").get_json()["count"]
               for _ in range(3)]
