@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import Response
 
 from ..core import ApiError, current_core
-from . import statements
+from . import json_sql, statements
 from .blueprint import api, first_matching, json_param, ok, required, rows_of, the_set
 from .deviations import deviation_on
 from .model import SetDef
@@ -135,13 +135,42 @@ def number_fields(definition: SetDef) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def _selection(definition: SetDef, default_limit: int) -> tuple[Any, int]:
+    """The request's filter test (None without one) and its ``limit``."""
+    test = parse_filter(definition, param("filter"))
+    return test, integer("limit", default_limit, 100_000, minimum=1)
+
+
 def selected_rows(definition: SetDef, default_limit: int) -> list[tuple[Any, ...]]:
     """The newest ``limit`` results that pass the filter, newest first."""
-    test = parse_filter(definition, param("filter"))
-    limit = integer("limit", default_limit, 100_000, minimum=1)
+    test, limit = _selection(definition, default_limit)
     if test is None:
         return rows_of(definition, limit=limit)
     return first_matching(definition, test, limit)
+
+
+def selected_numbers(definition: SetDef, names: list[str],
+                     default_limit: int) -> list[tuple[Any, ...]]:
+    """:func:`selected_rows` as ``(date, index value, number of each of names...)``: the
+    value under the set's index field (None without one) and :func:`numeric` of each.
+
+    Without a filter the database reads them out of the stored JSON (``json_sql``), so
+    that a grown set's thousands of results are not decoded in Python; a filter is
+    tested on the decoded values, as for a page."""
+    test, limit = _selection(definition, default_limit)
+    index = definition.index_field
+    core = current_core()
+    dialect = core.storage.engine.dialect.name
+    wanted = [*names, *([index] if index else [])]
+    if test is None and all(json_sql.expressible(name, dialect) for name in wanted):
+        query = core.storage.driver(statements.numbers, core.storage, tuple(names), index)
+        with core.storage.connect() as connection:
+            return query.records(connection, {"set_id": definition.id, "limit": limit})
+    rows = rows_of(definition, limit=limit) if test is None else first_matching(
+        definition, test, limit)
+    return [(date, values.get(index) if index else None,
+             *(numeric(values.get(name)) for name in names))
+            for _id, date, values, _modified in rows]
 
 
 def numeric(value: Any) -> float | None:
@@ -173,20 +202,19 @@ def get_specification_evaluation() -> Response:
     definition = the_set("read")
     transactional(definition)
     names = number_fields(definition)
-    rows = selected_rows(definition, 10_000)[::-1]  # oldest first: by date, then id
+    rows = selected_numbers(definition, names, 10_000)[::-1]  # oldest first: by date, id
     in_force = InForce(versions(definition))
-    index = definition.index_field
-    label_of = definition.fields[index].options if index else {}
+    label_of = definition.fields[definition.index_field].options \
+        if definition.index_field else {}
     now = current_core().clock.naive_now()
     versions_of_now = deviation_on("AS-07")
     groups: dict[tuple[str, str, int | None], list[float]] = {}
     limits: dict[tuple[str, str, int | None], dict[str, Any]] = {}
-    for _id, date, values, _modified in rows:
-        product = str(label_of.get(values.get(index), "")) if index else ""
+    for date, index_value, *numbers in rows:
+        product = str(label_of.get(index_value, ""))
         version = in_force.at(product, now if versions_of_now else date)
         number = version["version"] if version else None
-        for name in names:
-            value = numeric(values.get(name))
+        for name, value in zip(names, numbers, strict=True):
             if value is None:
                 continue
             key = (product, name, number)

@@ -15,11 +15,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Response
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
 from ..core.driver_sql import inserted_id
+from . import json_sql
 from .blueprint import api, json_param, ok, the_set
 from .deviations import deviation_on
 from .model import DATE_FIELD, SetDef
@@ -92,8 +92,9 @@ class Store:
         query = sa.select(results.c.id, results.c["values"]).where(
             results.c.set_id == self.definition.id).order_by(results.c.id)
         wanted = self._string_keys(submitted)
-        at_key = _json_text(results.c["values"], self.key_field or "",
-                            self.connection.dialect.name)
+        dialect = self.connection.dialect.name
+        at_key = json_sql.text_at(json_sql.document(results.c["values"], dialect),
+                                  self.key_field or "", dialect)
         if wanted is not None and at_key is not None:
             if not wanted:
                 return {}
@@ -205,17 +206,6 @@ class Store:
             sets = current_core().storage["sets"]
             self.connection.execute(sets.update().where(sets.c.id == self.definition.id).values(
                 revision=sets.c.revision + 1, modified_at=self.now))
-
-
-def _json_text(values: sa.ColumnElement[Any], name: str,
-               dialect: str) -> sa.ColumnElement[Any] | None:
-    """The string stored under ``name`` in a row's JSON ``values``, in SQL (None where
-    the dialect has no way this module knows)."""
-    if dialect == "postgresql":
-        return sa.cast(values, JSONB).op("->>")(sa.literal(name, sa.String))
-    if dialect == "sqlite" and '"' not in name:
-        return sa.func.json_extract(values, f'$."{name}"')
-    return None
 
 
 def _hashable(value: Any) -> Any:

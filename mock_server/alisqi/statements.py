@@ -1,4 +1,4 @@
-"""The statements every getResults (and a specification read) runs: builders for
+"""The statements every getResults, a specification read and an evaluation run: builders for
 ``Storage.driver``.
 
 Each is built and compiled once per storage (``core.storage.driver(builder, *args)``,
@@ -10,9 +10,12 @@ execution context and result. A filtered page streams :func:`results` through
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from ..core.storage import Storage
+from . import json_sql
 
 RATE_LIMIT_KEY = "rateLimit"
 
@@ -71,3 +74,33 @@ def spec_versions(storage: Storage, one_index_value: bool) -> sa.Select:
     if one_index_value:
         query = query.where(table.c.index_value == sa.bindparam("index_value"))
     return query.order_by(table.c.index_value, table.c.start_at, table.c.version)
+
+
+
+
+def numbers(storage: Storage, names: tuple[str, ...], index: str | None) -> sa.Select:
+    """By ``set_id`` and ``limit``: the newest results (:func:`results`' order), each as its
+    date, the number under ``index`` (an option id; NULL without an index field) and the
+    number under each of ``names`` (``json_sql.number_at``). Only for names
+    ``json_sql.expressible`` on the storage's dialect.
+
+    The newest results are picked first and their documents read in an outer select, so
+    that PostgreSQL parses each document once, not once per field."""
+    table = storage["results"]
+    dialect = storage.engine.dialect.name
+    newest = (sa.select(table.c.id, table.c.date,
+                        json_sql.document(table.c["values"], dialect).label("document"))
+              .where(table.c.set_id == sa.bindparam("set_id"))
+              .order_by(table.c.date.desc(), table.c.id.desc())
+              .limit(sa.bindparam("limit")).subquery("newest"))
+
+    def number(name: str) -> sa.ColumnElement[Any]:
+        found = json_sql.number_at(newest.c.document, name, dialect)
+        if found is None:
+            raise ValueError(f"{name!r} is not read in SQL on {dialect}")
+        return found
+
+    at_index = number(index) if index else sa.null()
+    return (sa.select(newest.c.date, at_index.label("index_value"),
+                      *(number(name).label(f"n{i}") for i, name in enumerate(names)))
+            .order_by(newest.c.date.desc(), newest.c.id.desc()))
