@@ -160,7 +160,7 @@ def selected_numbers(definition: SetDef, names: list[str],
     test, limit = _selection(definition, default_limit)
     index = definition.index_field
     core = current_core()
-    dialect = core.storage.engine.dialect.name
+    dialect = core.storage.engine.dialect
     wanted = [*names, *([index] if index else [])]
     if test is None and all(json_sql.expressible(name, dialect) for name in wanted):
         query = core.storage.driver(statements.numbers, core.storage, tuple(names), index)

@@ -10,7 +10,9 @@ each document into ``jsonb`` first, it is as fast as decoding in Python.
 The functions take :func:`document` of the column and give None where the
 dialect has no way this module knows (a field name with a double quote on
 SQLite, whose JSON paths cannot escape one): the caller then decodes in
-Python, with the same outcome.
+Python, with the same outcome. A field's name or path is written into the
+SQL as a literal, not bound: an index on the expression (``key_index``) serves
+only a query whose expression is the same, and a bound value is not.
 """
 
 from __future__ import annotations
@@ -23,42 +25,49 @@ from sqlalchemy.dialects.postgresql import JSONB
 Column = sa.ColumnElement[Any]
 #: SQLite's ``json_type`` of a JSON number (fixed values: an expanding list would not run on
 #: the driver, ``driver_sql``)
-NUMBER_TYPES = [sa.literal("integer"), sa.literal("real")]
+NUMBER_TYPES: list[Column] = [sa.literal_column("'integer'"), sa.literal_column("'real'")]
 
 
-def expressible(name: str, dialect: str) -> bool:
+def expressible(name: str, dialect: sa.Dialect) -> bool:
     """Whether this module reads the value under ``name`` in SQL on ``dialect``."""
-    return dialect == "postgresql" or (dialect == "sqlite" and '"' not in name)
+    if "\x00" in name:
+        return False
+    return dialect.name == "postgresql" or (dialect.name == "sqlite" and '"' not in name)
 
 
-def _sqlite_path(name: str) -> str | None:
-    return None if '"' in name else f'$."{name}"'
-
-
-def document(values: Column, dialect: str) -> Column:
+def document(values: Column, dialect: sa.Dialect) -> Column:
     """A row's stored ``values`` as the dialect's JSON document, which the functions below
     take: PostgreSQL parses the text (``jsonb``) once for all the fields read from it."""
-    return sa.cast(values, JSONB) if dialect == "postgresql" else values
+    return sa.cast(values, JSONB) if dialect.name == "postgresql" else values
 
 
-def text_at(values: Column, name: str, dialect: str) -> Column | None:
+def text_at(values: Column, name: str, dialect: sa.Dialect) -> Column | None:
     """The string stored under ``name`` (other JSON types as SQL values or text)."""
-    if dialect == "postgresql":
-        return values.op("->>")(sa.literal(name, sa.String))
-    path = _sqlite_path(name) if dialect == "sqlite" else None
-    return None if path is None else sa.func.json_extract(values, path)
+    if not expressible(name, dialect):
+        return None
+    if dialect.name == "postgresql":
+        return values.op("->>")(_literal(name, dialect))
+    return sa.func.json_extract(values, _literal(f'$."{name}"', dialect))
 
 
-def number_at(values: Column, name: str, dialect: str) -> Column | None:
+def number_at(values: Column, name: str, dialect: sa.Dialect) -> Column | None:
     """The number stored under ``name`` as a float, NULL for anything else: no value, a
     JSON null, a boolean, an operator value such as ``"<0.010"`` (``api_specs.numeric``'s
     rule)."""
-    if dialect == "postgresql":
-        member = values.op("->")(sa.literal(name, sa.String))
-        text = values.op("->>")(sa.literal(name, sa.String))
-        return sa.case((sa.func.jsonb_typeof(member) == "number", sa.cast(text, sa.Float)))
-    path = _sqlite_path(name) if dialect == "sqlite" else None
-    if path is None:
+    if not expressible(name, dialect):
         return None
+    if dialect.name == "postgresql":
+        member = values.op("->")(_literal(name, dialect))
+        text = values.op("->>")(_literal(name, dialect))
+        return sa.case((sa.func.jsonb_typeof(member) == sa.literal_column("'number'"),
+                        sa.cast(text, sa.Float)))
+    path = _literal(f'$."{name}"', dialect)
     return sa.case((sa.func.json_type(values, path).in_(NUMBER_TYPES),
                     sa.cast(sa.func.json_extract(values, path), sa.Float)))
+
+
+def _literal(text: str, dialect: sa.Dialect) -> Column:
+    """``text`` as an SQL string literal, quoted as the dialect quotes one."""
+    quote = sa.String().literal_processor(dialect)
+    assert quote is not None
+    return sa.literal_column(quote(text), sa.String)

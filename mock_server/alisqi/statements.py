@@ -87,7 +87,7 @@ def numbers(storage: Storage, names: tuple[str, ...], index: str | None) -> sa.S
     The newest results are picked first and their documents read in an outer select, so
     that PostgreSQL parses each document once, not once per field."""
     table = storage["results"]
-    dialect = storage.engine.dialect.name
+    dialect = storage.engine.dialect
     newest = (sa.select(table.c.id, table.c.date,
                         json_sql.document(table.c["values"], dialect).label("document"))
               .where(table.c.set_id == sa.bindparam("set_id"))
@@ -97,7 +97,7 @@ def numbers(storage: Storage, names: tuple[str, ...], index: str | None) -> sa.S
     def number(name: str) -> sa.ColumnElement[Any]:
         found = json_sql.number_at(newest.c.document, name, dialect)
         if found is None:
-            raise ValueError(f"{name!r} is not read in SQL on {dialect}")
+            raise ValueError(f"{name!r} is not read in SQL on {dialect.name}")
         return found
 
     at_index = number(index) if index else sa.null()

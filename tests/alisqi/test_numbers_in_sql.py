@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from engines import fresh_postgres_database
 from flask import Flask
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from apidouble.mock_server.alisqi import json_sql
 from apidouble.mock_server.alisqi.api_specs import numeric
@@ -45,7 +46,7 @@ def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
 def test_number_at_is_numeric_of_the_decoded_value(app: Flask) -> None:
     storage = app.extensions["apidouble"].storage
     results = storage["results"]
-    dialect = storage.engine.dialect.name
+    dialect = storage.engine.dialect
     at = json_sql.number_at(json_sql.document(results.c["values"], dialect), "n", dialect)
     assert at is not None
     moment = datetime(2026, 1, 2, 3, 4, 5)
@@ -61,11 +62,11 @@ def test_number_at_is_numeric_of_the_decoded_value(app: Flask) -> None:
 
 
 def test_a_name_sqlite_paths_cannot_spell_is_read_in_python() -> None:
-    assert json_sql.expressible('a"b', "postgresql")
-    assert json_sql.expressible("a.b c", "sqlite")
-    assert not json_sql.expressible('a"b', "sqlite")
-    assert json_sql.number_at(sa.column("v"), 'a"b', "sqlite") is None
-    assert json_sql.number_at(sa.column("v"), "n", "mysql") is None
+    assert json_sql.expressible('a"b', postgresql.dialect())
+    assert json_sql.expressible("a.b c", sqlite.dialect())
+    assert not json_sql.expressible('a"b', sqlite.dialect())
+    assert json_sql.number_at(sa.column("v"), 'a"b', sqlite.dialect()) is None
+    assert json_sql.number_at(sa.column("v"), "n", mysql.dialect()) is None
 
 
 def _token(app: Flask) -> dict[str, str]:
