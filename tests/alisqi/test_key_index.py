@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from engines import fresh_postgres_database
 from flask import Flask
 
-from apidouble.mock_server.alisqi import json_sql, key_index
+from apidouble.mock_server.alisqi import json_sql, key_index, statements
 from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import create_app
 
@@ -127,5 +127,21 @@ def test_a_name_with_a_quote_is_indexed_and_found(tmp_path: Path) -> None:
         with sqlite3.connect(tmp_path / "a.sqlite3") as raw:
             assert raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'x'").fetchone() \
                 == (0,)
+    finally:
+        storage.dispose()
+
+
+def test_a_page_still_walks_the_date_index(tmp_path: Path) -> None:
+    """No query by ``set_id`` alone takes the key index (on SQLite, without statistics for
+    it, a page ordered by date did, and sorted the whole set)."""
+    app = create_app("alisqi", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}"))
+    storage = app.extensions["apidouble"].storage
+    try:
+        assert key_index.ensure(storage, "batchnumber_")
+        page = storage.driver(statements.results_page, storage, True).sql
+        with storage.engine.connect() as connection:
+            plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(
+                f"EXPLAIN QUERY PLAN {page}", (1, 100, 0)))
+        assert "alisqi_results_set_date" in plan and "TEMP B-TREE" not in plan, plan
     finally:
         storage.dispose()
