@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import yaml
+from engines import fresh_postgres_database
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -36,6 +37,22 @@ def token_of(credentials: list[dict[str, Any]], name: str) -> str:
 @pytest.fixture(scope="module")
 def app() -> Iterator[Flask]:
     yield create_app("alisqi", Config(db_url="sqlite:///:memory:", rate_limits=False))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def app_on_each_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """A fresh mock on an SQLite file, and on a fresh PostgreSQL database (rate limits and
+    the page cache off), for what the two engines do each their own way."""
+    if request.param == "sqlite":
+        app = create_app("alisqi", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}",
+                                          rate_limits=False, page_cache=False))
+        yield app
+        app.extensions["apidouble"].storage.dispose()
+        return
+    with fresh_postgres_database() as url:
+        app = create_app("alisqi", Config(db_url=url, rate_limits=False, page_cache=False))
+        yield app
+        app.extensions["apidouble"].storage.dispose()
 
 
 @pytest.fixture(scope="module")

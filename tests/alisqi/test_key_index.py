@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from engines import fresh_postgres_database
 from flask import Flask
 
 from apidouble.mock_server.alisqi import json_sql, key_index, statements
@@ -20,18 +18,10 @@ from apidouble.mock_server.core import Config
 from apidouble.mock_server.systems import create_app
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    if request.param == "sqlite":
-        app = create_app("alisqi", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}",
-                                          rate_limits=False, page_cache=False))
-        yield app
-        app.extensions["apidouble"].storage.dispose()
-        return
-    with fresh_postgres_database() as url:
-        app = create_app("alisqi", Config(db_url=url, rate_limits=False, page_cache=False))
-        yield app
-        app.extensions["apidouble"].storage.dispose()
+@pytest.fixture()
+def app(app_on_each_engine: Flask) -> Flask:
+    """This module's tests run on SQLite and on PostgreSQL."""
+    return app_on_each_engine
 
 
 def _store(app: Flask, results: list[dict[str, Any]], **form: Any) -> list[str]:

@@ -6,22 +6,17 @@ numbers)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from engines import fresh_postgres_database
 from flask import Flask
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from apidouble.mock_server.alisqi import json_sql
 from apidouble.mock_server.alisqi.api_specs import numeric
 from apidouble.mock_server.alisqi.blueprint import decoded
-from apidouble.mock_server.core import Config
-from apidouble.mock_server.systems import create_app
 
 #: what a number field may hold in the stored values, and what is not a number
 STORED = [{"n": 3}, {"n": 2.5}, {"n": -0.0}, {"n": 41.0}, {"n": 1e15}, {"n": 12345678901234567},
@@ -29,18 +24,10 @@ STORED = [{"n": 3}, {"n": 2.5}, {"n": -0.0}, {"n": 41.0}, {"n": 1e15}, {"n": 123
           {"n": {"a": 1}}, {"other": 1}]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
-    if request.param == "sqlite":
-        app = create_app("alisqi", Config(db_url=f"sqlite:///{tmp_path / 'a.sqlite3'}",
-                                          rate_limits=False, page_cache=False))
-        yield app
-        app.extensions["apidouble"].storage.dispose()
-        return
-    with fresh_postgres_database() as url:
-        app = create_app("alisqi", Config(db_url=url, rate_limits=False, page_cache=False))
-        yield app
-        app.extensions["apidouble"].storage.dispose()
+@pytest.fixture()
+def app(app_on_each_engine: Flask) -> Flask:
+    """This module's tests run on SQLite and on PostgreSQL."""
+    return app_on_each_engine
 
 
 def test_number_at_is_numeric_of_the_decoded_value(app: Flask) -> None:
