@@ -54,7 +54,7 @@ class AlisQIUser(ApiKeyUser):
     def on_start(self) -> None:
         self.credential = self.pick_credential()
         token = self.credential.get("token") or self.credential.get("apiKey")
-        self.client.headers["Authorization"] = f"Bearer {token}"
+        self.auth_headers["Authorization"] = f"Bearer {token}"
         self.sets = self._definitions()
         if not self.sets:
             raise StopUser()

@@ -61,7 +61,7 @@ class QatrackUser(RestUser):
     # ---------------------------------------------------------------- start
 
     def on_start(self) -> None:
-        self.client.headers["Authorization"] = f"Token {self._token()}"
+        self.auth_headers["Authorization"] = f"Token {self._token()}"
         self.utc = self._collection()
         self.unit_number = self._json(self.utc["unit"], "/api/units/units/:id/").get("number")
         self.tests = self._tests()

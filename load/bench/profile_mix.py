@@ -7,9 +7,10 @@ The benchmark's mixes report each kind of request at about the mix's p99: with
 latency says little about which request fills it. This runs the system's own
 Locust user (``load/<system>.py``: its ``on_start`` and its weighted tasks, with
 a fixed seed) against the app built in-process (a fresh SQLite file, rate
-limits and the page cache off): every HTTP request the user sends through
-``requests`` is answered by the app through werkzeug's test client, with no
-server and no sockets. After a warm-up (100 tasks) it prints, for each kind
+limits and the page cache off): every HTTP request the user sends (through
+Locust's ``FastHttpSession``, and the credentials it fetches with ``requests``)
+is answered by the app through werkzeug's test client, with no server and no
+sockets. After a warm-up (100 tasks) it prints, for each kind
 of request (Locust's name for it), how many were sent, the server's mean and
 p50 microseconds, its share of the server's time, and the SQL statements each
 one ran on average (SQLite's own count, so statements on the driver are seen
@@ -27,7 +28,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 from unittest import mock
 from urllib.parse import urlsplit
 
@@ -76,13 +77,13 @@ class Timings:
 
 
 def run(system: str, tasks: int, seed: int, warm_up: int = 100) -> str:
-    from locust import HttpUser
-    from locust.clients import HttpSession
+    from locust import FastHttpUser
+    from locust.contrib.fasthttp import FastHttpSession
     from locust.env import Environment
 
     module = importlib.import_module(f"apidouble.load.{system}")
     user_class = next(value for value in vars(module).values()
-                      if isinstance(value, type) and issubclass(value, HttpUser)
+                      if isinstance(value, type) and issubclass(value, FastHttpUser)
                       and value.__module__ == module.__name__
                       and not value.__dict__.get("abstract", False))
     timings = Timings()
@@ -93,11 +94,21 @@ def run(system: str, tasks: int, seed: int, warm_up: int = 100) -> str:
                         connection.set_trace_callback(timings.count))
         engine.pool.dispose()  # the connections seeding opened are not traced
         client = Client(app)
-        with _answered_by(client, timings), _named(HttpSession, timings), \
+        with _answered_by(client, timings), _requests_answered_by(client, timings), \
+                _named(FastHttpSession, timings), \
                 mock.patch.object(user_class, "host", host), \
                 mock.patch.dict(os.environ, UNPACED):
             random.seed(seed)
             environment = Environment(user_classes=[user_class], host=host)
+            # Locust's statistics listen to requests only under a runner, and there is none
+            failed: list[str] = []
+
+            def record(name: str = "", exception: BaseException | None = None,
+                       **_kw: Any) -> None:
+                if exception is not None:
+                    failed.append(f"{name}: {exception}")
+
+            environment.events.request.add_listener(record)
             user = user_class(environment)
             user.on_start()
             for _ in range(warm_up):
@@ -105,13 +116,66 @@ def run(system: str, tasks: int, seed: int, warm_up: int = 100) -> str:
             timings.clear()
             for _ in range(tasks):
                 random.choice(user.tasks)(user)
-        failures = sum(error.occurrences for error in environment.stats.errors.values())
-    return timings.report(system, tasks, failures)
+    report = timings.report(system, tasks, len(failed))
+    return "\n".join([report, *(f"  failed: {line}" for line in failed[:5])])
 
 
 @contextmanager
 def _answered_by(client: Client, timings: Timings) -> Iterator[None]:
-    """Every request ``requests`` sends, answered by the app in-process."""
+    """Every request the user's ``FastHttpSession`` sends, answered by the app in-process:
+    the request is built as geventhttpclient builds it (query, form and multipart bodies,
+    headers), and the app's answer is handed back as geventhttpclient's response."""
+    from geventhttpclient.header import Headers
+    from geventhttpclient.useragent import _make_request
+    from locust.contrib.fasthttp import FastHttpSession, FastRequest, FastResponse
+
+    def send(session: Any, method: str, url: str, **options: Any) -> FastResponse:
+        headers = Headers(session.client.default_headers)
+        headers.update(options.get("headers") or {})
+        request = _make_request(url, method, headers=headers, payload=options.get("payload"),
+                                params=options.get("params"), files=options.get("files"),
+                                request_type=FastRequest)
+        path = request.url_split.request_uri  # the query included, as it is sent
+        timings.counted = 0
+        started = time.perf_counter()
+        answer = client.open(path, method=method, data=request.payload,
+                             headers=dict(request.headers.items()))
+        elapsed = time.perf_counter() - started
+        name = f"{method} {timings.name or request.url_split.path}"
+        timings.seconds[name].append(elapsed)
+        timings.statements[name].append(timings.counted)
+        socket_response: Any = _Answer(answer.status_code, list(answer.headers.items()),
+                                       answer.data)
+        return FastResponse(socket_response, cast(FastRequest, request))
+
+    with mock.patch.object(FastHttpSession, "_send_request_safe_mode", send):
+        yield
+
+
+class _Answer:
+    """The part of geventhttpclient's socket response that ``FastResponse`` reads."""
+
+    def __init__(self, code: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        from geventhttpclient.header import Headers
+
+        self._code, self._body, self.length = code, body, len(body)
+        self._headers_index = Headers(headers)
+
+    def get_code(self) -> int:
+        return self._code
+
+    def read(self, _size: int | None = None) -> bytes:
+        body, self._body = self._body, b""
+        return body
+
+    def release(self) -> None:
+        pass
+
+
+@contextmanager
+def _requests_answered_by(client: Client, timings: Timings) -> Iterator[None]:
+    """Every request ``requests`` sends (the profiles fetch our mock's demo credentials
+    with it, outside Locust), answered by the app in-process."""
     import requests
     from requests.adapters import HTTPAdapter
     from requests.structures import CaseInsensitiveDict
