@@ -28,3 +28,19 @@ def test_an_unknown_system_is_one_clear_line() -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2
     assert "unknown system 'nope'" in done.stderr.splitlines()[-1]
+
+
+def test_a_failed_request_is_counted() -> None:
+    """Locust's own statistics listen only under a runner: the profile counts failures."""
+    script = ("from apidouble.load.bench import profile_mix as p\n"
+              "answer = p._Answer.__init__\n"
+              "def failing(self, code, headers, body):\n"
+              "    answer(self, 503 if len(body) > 3000 else code, headers, body)\n"
+              "p._Answer.__init__ = failing\n"
+              "print(p.run('qses', 20, 1, 1))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = re.search(r"##### qses: 20 tasks, \d+ requests, (\d+) failures", done.stdout)
+    assert found is not None and int(found.group(1)) > 0, done.stdout
+    assert "failed: /crms/api/" in done.stdout and "unexpected 503" in done.stdout
