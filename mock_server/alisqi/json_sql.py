@@ -66,6 +66,27 @@ def number_at(values: Column, name: str, dialect: sa.Dialect) -> Column | None:
                     sa.cast(sa.func.json_extract(values, path), sa.Float)))
 
 
+def narrowable(name: str, dialect: sa.Dialect) -> bool:
+    """Whether :func:`one_of_or_list` narrows a scan by ``name`` on ``dialect``.
+
+    Only on SQLite, which hands the first matching rows over while it scans. PostgreSQL
+    computes the whole filtered result first, parsing every result of the set into
+    ``jsonb`` on the way: a grown set's filtered pages took 12 ms instead of 7-9 ms."""
+    return dialect.name == "sqlite" and expressible(name, dialect)
+
+
+def one_of_or_list(values: Column, name: str, choices: str,
+                   dialect: sa.Dialect) -> Column | None:
+    """Whether ``name`` holds one of the strings or integers bound as the list ``choices``
+    (compared as JSON: ``3`` is not ``"3"``), or holds a list; where
+    :func:`narrowable`."""
+    if not narrowable(name, dialect):
+        return None
+    path = _literal(f'$."{name}"', dialect)
+    return sa.or_(sa.func.json_extract(values, path).in_(sa.bindparam(choices, expanding=True)),
+                  sa.func.json_type(values, path) == sa.literal_column("'array'"))
+
+
 def _literal(text: str, dialect: sa.Dialect) -> Column:
     """``text`` as an SQL string literal, quoted as the dialect quotes one."""
     quote = sa.String().literal_processor(dialect)

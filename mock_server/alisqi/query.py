@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +27,23 @@ from .values import OPERATOR, WIRE_FORMAT, ValueError_, parse_datetime
 OPERATORS = ("=", "!=", "<", "<=", ">", ">=", "like")
 TRUE = ("1", "true", "yes", "on")
 Test = Callable[[dict[str, Any], datetime], bool]
+#: field types whose ``=`` conditions the database can narrow by (``Filter.equal``): their
+#: stored values are strings, integers (option ids) or lists, and so are their operands
+NARROWED_TYPES = ("selection", "multiselection", "text", "memo")
+
+
+@dataclass(frozen=True)
+class Filter:
+    """A parsed filter: its test over ``(values, date)``, and the conditions a database
+    can narrow a set's results by before testing them (``blueprint.first_matching``)."""
+
+    test: Test
+    #: (field, values) of each field tested only for equality with strings or integers:
+    #: a result passes only if the field holds one of the values or a list
+    equal: tuple[tuple[str, tuple[Any, ...]], ...] = ()
+
+    def __call__(self, values: dict[str, Any], date: datetime) -> bool:
+        return self.test(values, date)
 
 
 def invalid(what: str) -> ApiError:
@@ -137,8 +155,8 @@ def _conditions(raw: Any, name: str) -> list[tuple[str, Any]]:
     return out
 
 
-def parse_filter(definition: SetDef, raw: str | None) -> Test | None:
-    """The filter's test over ``(values, date)``; None when there is no filter."""
+def parse_filter(definition: SetDef, raw: str | None) -> Filter | None:
+    """The filter; None when there is no filter."""
     if raw is None or not raw.strip():
         return None
     try:
@@ -150,14 +168,18 @@ def parse_filter(definition: SetDef, raw: str | None) -> Test | None:
     if not isinstance(document, dict):
         raise invalid("filter. Not a JSON object.")
     tests: list[Test] = []
+    equal: list[tuple[str, tuple[Any, ...]]] = []
     for name, spec in document.items():
         if not definition.knows(name):
             raise invalid(f"filter field '{str(name)[:60]}'. No such field in set.")
         conditions = [(op, _operand(definition, name, v)) for op, v in _conditions(spec, name)]
         tests.append(_field_test(definition, name, conditions))
+        if name != DATE_FIELD and definition.fields[name].type in NARROWED_TYPES and all(
+                op == "=" and type(v) in (int, str) for op, v in conditions):
+            equal.append((name, tuple(v for _op, v in conditions)))
     if len(tests) == 1:
-        return tests[0]
-    return lambda values, date: all(test(values, date) for test in tests)
+        return Filter(tests[0], tuple(equal))
+    return Filter(lambda values, date: all(test(values, date) for test in tests), tuple(equal))
 
 
 def _field_test(definition: SetDef, name: str, conditions: list[tuple[str, Any]]) -> Test:

@@ -61,6 +61,22 @@ def results(storage: Storage, newest: bool) -> sa.Select:
     return every.order_by(table.c.date.asc(), table.c.id.asc())
 
 
+def results_narrowed(storage: Storage, newest: bool, names: tuple[str, ...]) -> sa.Select:
+    """:func:`results` of which each of ``names`` holds one of the values bound as
+    ``equal_<i>`` or a list (``json_sql.one_of_or_list``); only for names
+    ``json_sql.narrowable`` on the storage's dialect."""
+    table = storage["results"]
+    dialect = storage.engine.dialect
+    document = json_sql.document(table.c["values"], dialect)
+    narrowed = results(storage, newest)
+    for i, name in enumerate(names):
+        condition = json_sql.one_of_or_list(document, name, f"equal_{i}", dialect)
+        if condition is None:
+            raise ValueError(f"{name!r} is not read in SQL on {dialect.name}")
+        narrowed = narrowed.where(condition)
+    return narrowed
+
+
 def results_page(storage: Storage, newest: bool) -> sa.Select:
     """:func:`results` paged by the bound ``limit`` and ``offset``."""
     return results(storage, newest).limit(sa.bindparam("limit")).offset(sa.bindparam("offset"))
