@@ -15,7 +15,7 @@ from . import json_sql, statements
 from .blueprint import api, first_matching, json_param, ok, required, rows_of, the_set
 from .deviations import deviation_on
 from .model import SetDef
-from .query import integer, invalid, param, parse_filter
+from .query import Filter, integer, invalid, param, parse_filter
 from .stats import capability, describe
 from .values import WIRE_FORMAT, ValueError_, parse_datetime
 
@@ -135,8 +135,8 @@ def number_fields(definition: SetDef) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def _selection(definition: SetDef, default_limit: int) -> tuple[Any, int]:
-    """The request's filter test (None without one) and its ``limit``."""
+def _selection(definition: SetDef, default_limit: int) -> tuple[Filter | None, int]:
+    """The request's filter (None without one) and its ``limit``."""
     test = parse_filter(definition, param("filter"))
     return test, integer("limit", default_limit, 100_000, minimum=1)
 
