@@ -33,7 +33,8 @@ Against it, with ``wrk`` (16 connections, 2 threads) on 127.0.0.1:
   headless. The load generator must not starve the server: Locust runs pinned
   to CPU 0 with ``taskset`` (one core, as a Locust process uses at most one);
   the server may use both; and the profiles are ``FastHttpUser``s, which cost
-  Locust about 0.45 ms of CPU a request where ``requests`` cost 1.1 ms. Target: p99 <= 50 ms with 2 workers.
+  Locust about 0.45 ms of CPU a request where ``requests`` cost 1.1 ms.
+  Target: p99 <= 50 ms with 2 workers.
 * **memory**: VmRSS summed over the server's processes, sampled every 0.25 s
   through the mixed runs with 1 worker. Target: < 150 MB.
 * **prism**: Prism 5 (``@stoplight/prism-cli@5``, installed once with
