@@ -27,7 +27,6 @@ import hashlib
 import logging
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from ..core.storage import Storage
 from . import json_sql
@@ -60,7 +59,7 @@ def _create(storage: Storage, field: str) -> bool:
     expression = at_key.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
     try:
         with storage.begin_bookkeeping() as connection:
-            if not _exists(connection, table, name):
+            if name not in storage.index_names(connection):
                 connection.exec_driver_sql(
                     f"CREATE INDEX IF NOT EXISTS {quote(name)} ON {quote(table)} "
                     f"(({expression}), {quote('set_id')})")
@@ -69,12 +68,3 @@ def _create(storage: Storage, field: str) -> bool:
         return False
     return True
 
-
-def _exists(connection: Connection, table: str, name: str) -> bool:
-    """Whether ``table`` has an index ``name`` (SQLAlchemy's SQLite reflection skips
-    indexes on expressions, with a warning)."""
-    if connection.dialect.name == "sqlite":
-        return connection.exec_driver_sql(
-            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
-            (name,)).first() is not None
-    return any(index["name"] == name for index in sa.inspect(connection).get_indexes(table))

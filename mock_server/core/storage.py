@@ -10,7 +10,6 @@ system's name as a prefix so several systems can share one database.
 from __future__ import annotations
 
 import threading
-import warnings
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, date, datetime
@@ -128,19 +127,24 @@ class Storage:
         serve writes would deadlock with them."""
         with self._turn(), self.engine.begin() as connection:
             self.metadata.create_all(connection)
-            tables = self.metadata.sorted_tables
-            with warnings.catch_warnings():
-                # a system's own indexes on expressions (AlisQI's key_index), which SQLite's
-                # reflection skips: none is declared here, so none is missed
-                warnings.filterwarnings("ignore", "Skipped unsupported reflection of "
-                                        "expression-based index", sa.exc.SAWarning)
-                found = sa.inspect(connection).get_multi_indexes(
-                    filter_names=[table.name for table in tables])
-            existing = {index["name"] for indexes in found.values() for index in indexes}
-            for table in tables:
+            existing = self.index_names(connection)
+            for table in self.metadata.sorted_tables:
                 for index in table.indexes:
                     if index.name not in existing:
                         connection.execute(CreateIndex(index, if_not_exists=True))
+
+    def index_names(self, connection: Connection) -> set[str]:
+        """The names of the indexes the database has on this system's tables, those on
+        expressions included (a system may make some as it goes: AlisQI's key indexes),
+        which SQLAlchemy's SQLite reflection skips with a warning."""
+        names = [table.name for table in self.metadata.sorted_tables]
+        if connection.dialect.name == "sqlite":
+            listed = sa.text("SELECT name FROM sqlite_master WHERE type = 'index' "
+                             "AND tbl_name IN :names").bindparams(
+                sa.bindparam("names", expanding=True))
+            return {row[0] for row in connection.execute(listed, {"names": names})}
+        found = sa.inspect(connection).get_multi_indexes(filter_names=names)
+        return {index["name"] for indexes in found.values() for index in indexes}
 
     def analyze(self, connection: Connection, tables: Iterable[sa.Table]) -> None:
         """Give the query planner statistics of ``tables`` (``ANALYZE``).
