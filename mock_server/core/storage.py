@@ -144,7 +144,8 @@ class Storage:
                 sa.bindparam("names", expanding=True))
             return {row[0] for row in connection.execute(listed, {"names": names})}
         found = sa.inspect(connection).get_multi_indexes(filter_names=names)
-        return {index["name"] for indexes in found.values() for index in indexes}
+        return {index["name"] for indexes in found.values() for index in indexes
+                if index["name"] is not None}
 
     def analyze(self, connection: Connection, tables: Iterable[sa.Table]) -> None:
         """Give the query planner statistics of ``tables`` (``ANALYZE``).
