@@ -143,7 +143,10 @@ def _selection(definition: SetDef, default_limit: int) -> tuple[Filter | None, i
 
 def selected_rows(definition: SetDef, default_limit: int) -> list[tuple[Any, ...]]:
     """The newest ``limit`` results that pass the filter, newest first."""
-    test, limit = _selection(definition, default_limit)
+    return _newest(definition, *_selection(definition, default_limit))
+
+
+def _newest(definition: SetDef, test: Filter | None, limit: int) -> list[tuple[Any, ...]]:
     if test is None:
         return rows_of(definition, limit=limit)
     return first_matching(definition, test, limit)
@@ -166,11 +169,9 @@ def selected_numbers(definition: SetDef, names: list[str],
         query = core.storage.driver(statements.numbers, core.storage, tuple(names), index)
         with core.storage.connect() as connection:
             return query.records(connection, {"set_id": definition.id, "limit": limit})
-    rows = rows_of(definition, limit=limit) if test is None else first_matching(
-        definition, test, limit)
     return [(date, values.get(index) if index else None,
              *(numeric(values.get(name)) for name in names))
-            for _id, date, values, _modified in rows]
+            for _id, date, values, _modified in _newest(definition, test, limit)]
 
 
 def numeric(value: Any) -> float | None:
