@@ -104,10 +104,9 @@ def numbers(storage: Storage, names: tuple[str, ...], index: str | None) -> sa.S
     that PostgreSQL parses each document once, not once per field."""
     table = storage["results"]
     dialect = storage.engine.dialect
-    newest = (sa.select(table.c.id, table.c.date,
-                        json_sql.document(table.c["values"], dialect).label("document"))
-              .where(table.c.set_id == sa.bindparam("set_id"))
-              .order_by(table.c.date.desc(), table.c.id.desc())
+    newest = (results(storage, True)
+              .with_only_columns(table.c.id, table.c.date,
+                                 json_sql.document(table.c["values"], dialect).label("document"))
               .limit(sa.bindparam("limit")).subquery("newest"))
 
     def number(name: str) -> sa.ColumnElement[Any]:
