@@ -55,6 +55,18 @@ class Timings:
         """SQLite's trace callback: one more statement run."""
         self.counted += 1
 
+    def answer(self, client: Client, method: str, path: str, body: Any,
+               headers: dict[str, str]) -> Any:
+        """The app's answer to one request, timed and its statements counted under the
+        request's Locust name (else its path)."""
+        self.counted = 0
+        started = time.perf_counter()
+        answer = client.open(path, method=method, data=body, headers=headers)
+        name = f"{method} {self.name or urlsplit(path).path}"
+        self.seconds[name].append(time.perf_counter() - started)
+        self.statements[name].append(self.counted)
+        return answer
+
     def clear(self) -> None:
         self.seconds.clear()
         self.statements.clear()
@@ -135,15 +147,9 @@ def _answered_by(client: Client, timings: Timings) -> Iterator[None]:
         request = _make_request(url, method, headers=headers, payload=options.get("payload"),
                                 params=options.get("params"), files=options.get("files"),
                                 request_type=FastRequest)
-        path = request.url_split.request_uri  # the query included, as it is sent
-        timings.counted = 0
-        started = time.perf_counter()
-        answer = client.open(path, method=method, data=request.payload,
-                             headers=dict(request.headers.items()))
-        elapsed = time.perf_counter() - started
-        name = f"{method} {timings.name or request.url_split.path}"
-        timings.seconds[name].append(elapsed)
-        timings.statements[name].append(timings.counted)
+        # the query included, as it is sent
+        answer = timings.answer(client, method, request.url_split.request_uri,
+                                request.payload, dict(request.headers.items()))
         socket_response: Any = _Answer(answer.status_code, list(answer.headers.items()),
                                        answer.data)
         return FastResponse(socket_response, cast(FastRequest, request))
@@ -183,14 +189,8 @@ def _requests_answered_by(client: Client, timings: Timings) -> Iterator[None]:
     def send(_adapter: Any, request: Any, **_options: Any) -> requests.Response:
         parts = urlsplit(request.url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        timings.counted = 0
-        started = time.perf_counter()
-        answer = client.open(path, method=request.method, data=request.body,
-                             headers=dict(request.headers))
-        elapsed = time.perf_counter() - started
-        name = f"{request.method} {timings.name or parts.path}"
-        timings.seconds[name].append(elapsed)
-        timings.statements[name].append(timings.counted)
+        answer = timings.answer(client, request.method, path, request.body,
+                                dict(request.headers))
         response = requests.Response()
         response.status_code = answer.status_code
         response._content = answer.data
