@@ -18,9 +18,13 @@ def test_each_kind_of_request_is_timed_with_its_statements() -> None:
         assert re.search(rf"##### {system}: 40 tasks, \d+ requests, 0 failures", report), report
     rows = dict(re.findall(r"^((?:GET|POST) \S+(?: [^\d\s]\S*)*)\s+(\d+)\s", report, re.M))
     assert int(rows["GET /api/getResults"]) > 0, report  # AlisQI's heaviest task ran
-    statements = re.search(r"^GET /api/qa/testlistinstances/\S*\s+\d+\s+\d+\s+\d+\s+\d+%"
-                           r"\s+([\d.]+)$", report, re.M)
+    # n, mean, p50, p99, share, then the statements: all of them and those via SQLAlchemy
+    statements = re.search(r"^GET /api/qa/testlistinstances/\S*\s+\d+\s+\d+\s+\d+\s+\d+\s+"
+                           r"\d+%\s+([\d.]+)\s+([\d.]+)$", report, re.M)
     assert statements is not None and 1 <= float(statements.group(1)) < 20, report
+    assert float(statements.group(2)) <= float(statements.group(1)), report
+    stored = re.search(r"^POST /api/storeResults\s.*\s([\d.]+)\s+([\d.]+)$", report, re.M)
+    assert stored is not None and float(stored.group(2)) > 0, report  # its set lookup
 
 
 def test_an_unknown_system_is_one_clear_line() -> None:
