@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Response
+from sqlalchemy.engine import Connection
 
 from ..core import current_core
 from ..core.driver_sql import row_by_id
@@ -24,22 +24,25 @@ from .serialize import Serializer
 
 def fetch(resource: Resource, row_id: int) -> Any:
     storage = current_core().storage
-    table = storage[resource.table]
     with storage.connect() as connection:
-        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-    if row is None:
-        raise not_found()
-    return row
+        return _row(connection, resource, row_id)
 
 
 def detail_response(resource: Resource, row_id: int, status: int = 200) -> Response:
     storage = current_core().storage
-    table = storage[resource.table]
     with storage.connect() as connection:
-        row = connection.execute(sa.select(table).where(table.c.id == row_id)).first()
-        if row is None:
-            raise not_found()
+        row = _row(connection, resource, row_id)
         return respond(Serializer(connection, resource, detail=True).one(row), status)
+
+
+def _row(connection: Connection, resource: Resource, row_id: int) -> Any:
+    """The resource's row of ``row_id`` (404 when there is none), on the driver: every
+    detail, and every write's answer, reads one."""
+    storage = current_core().storage
+    row = storage.driver(row_by_id, storage[resource.table]).first(connection, {"id": row_id})
+    if row is None:
+        raise not_found()
+    return row
 
 
 def existing(key: str, value: Any) -> int:
