@@ -43,15 +43,19 @@ class Lock:
 def current_lock(connection: Connection, ref: int) -> Lock | None:
     """The live lock on call ``ref`` (a lock of an ended session has lapsed)."""
     storage = current_core().storage
-    locks, persons = storage["locks"], storage["persons"]
-    row = connection.execute(
-        sa.select(locks.c.session, locks.c.person_ref, persons.c.name)
-        .join(persons, persons.c.ref == locks.c.person_ref, isouter=True)
-        .where(locks.c.entity == CALL_ENTITY, locks.c.ref == ref)
-    ).first()
+    row = storage.driver(_lock_of_call, storage["locks"], storage["persons"]).first(
+        connection, {"ref": ref})
     if row is None or licences().live(row.session, connection) is None:
         return None
     return Lock(row.session, row.person_ref, row.name or f"person {row.person_ref}")
+
+
+def _lock_of_call(locks: sa.Table, persons: sa.Table) -> sa.Select:
+    """The lock on the call whose ref is bound as ``ref``, with its holder's name: read for
+    every Get of a call (its actions depend on it)."""
+    return (sa.select(locks.c.session, locks.c.person_ref, persons.c.name)
+            .join(persons, persons.c.ref == locks.c.person_ref, isouter=True)
+            .where(locks.c.entity == CALL_ENTITY, locks.c.ref == sa.bindparam("ref")))
 
 
 def call_actions(row: Any, session: Session, lock: Lock | None) -> list[str]:

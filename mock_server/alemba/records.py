@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
 from ..core.bodies import json_body
+from ..core.driver_sql import DriverStatement
 from ..core.envelopes import json_response
 from . import approvals, call_create, calls, extensions, orders
 from .deviations import deviation_on
@@ -23,7 +24,12 @@ from .schema import Entity
 from .sessions import Session
 from .sources import source
 from .validation import column_values
-from .visibility import require_writer, visible
+from .visibility import reader_shape, reader_values, require_writer, visible
+
+#: ``Storage.keep``'s group of the statements ``load`` runs: one per entity and kind of
+#: reader (``visibility.reader_shape``), whose person and partitions are bound values
+LOADS = "alemba.loads"
+MAX_LOADS = 512
 
 
 def parse_ref(raw: str) -> int | None:
@@ -34,10 +40,20 @@ def parse_ref(raw: str) -> int | None:
 
 def load(connection: Connection, entity: Entity, ref: int, session: Session) -> Any:
     """The record if the session may see it, else ``404 RecordNotFound``."""
-    table = source(current_core().storage, entity)
-    row = connection.execute(
-        sa.select(table).where(table.c[entity.key.column] == ref, visible(entity, table, session))
-    ).first()
+    storage = current_core().storage
+    table = source(storage, entity)
+    if entity.subtypes:  # ``table`` is a union built for this request
+        row = connection.execute(sa.select(table).where(
+            table.c[entity.key.column] == ref, visible(entity, table, session))).first()
+    else:  # every Get and action reads one: on the driver, one statement per kind of reader
+        clause = visible(entity, table, session)
+        statement = storage.keep(
+            (entity.name, reader_shape(session)),
+            lambda: DriverStatement(
+                sa.select(table).where(table.c[entity.key.column] == sa.bindparam("ref"),
+                                       clause), storage.engine.dialect),
+            group=LOADS, limit=MAX_LOADS)
+        row = statement.first(connection, {"ref": ref, **reader_values(session)})
     if row is None:
         raise record_not_found(entity.name, ref)
     return row

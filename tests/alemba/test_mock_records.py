@@ -88,6 +88,23 @@ def test_unsubmitted_call_is_visible_only_to_its_creator(demo: Demo) -> None:
     assert other.get(f"call/{ref}").status_code == 404
 
 
+def test_each_reader_gets_only_what_they_may_see(demo: Demo) -> None:
+    """A Get runs one statement per kind of reader (``records.load``), compiled at the
+    first Get: whoever reads next, with their own person, still gets their own answer."""
+    user = Demo.start(demo.app)
+    user.login("user")
+    other = Demo.start(demo.app)
+    other.login("analyst2")
+    users_new_call = user.post("call", {**NEW_CALL, "User": None}).json["Ref"]
+    analysts_new_call = demo.post("call", NEW_CALL).json["Ref"]
+    for _ in range(2):
+        assert user.get(f"call/{users_new_call}").status_code == 200
+        assert user.get(f"call/{analysts_new_call}").status_code == 404
+        assert demo.get(f"call/{users_new_call}").status_code == 404
+        assert demo.get(f"call/{analysts_new_call}").status_code == 200
+        assert other.get(f"call/{analysts_new_call}").status_code == 404
+
+
 def test_actions_not_offered_are_refused(demo: Demo) -> None:
     open_ref = demo.get("call?$filter=Status==\"Open\"&&!@IsDeleted&$top=1").json["results"][0]
     ref = int(open_ref["_self"].rsplit("/", 1)[1])
