@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ..core import current_core
+from ..core.driver_sql import in_list, in_list_size, in_list_values
 from .contact_dto import FIELDS, course_ids, dto_columns, email_key, mobile_key
 from .fields import Errors
 from .tables import LOCK_MATCHING
@@ -48,9 +49,10 @@ def check_courses(connection: Connection, values: dict[str, Any], parameter: str
     wanted = set(course_ids(values))
     if not wanted:
         return
-    courses = tables(storage)["courses"]
-    known = set(connection.execute(sa.select(courses.c.id)
-                                   .where(courses.c.id.in_(wanted))).scalars())
+    storage = tables(storage)
+    ids = sorted(wanted)  # at most 50 (``contact_dto``)
+    statement = storage.driver(_known_courses, storage["courses"], in_list_size(len(ids)))
+    known = {row[0] for row in statement.rows(connection, in_list_values("id", ids))}
     for missing in sorted(wanted - known):
         errors.setdefault(f"{parameter}.Courses", []).append(
             f"Course {missing} does not exist.")
@@ -63,11 +65,21 @@ def stored_row(values: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def _known_courses(courses: sa.Table, size: int) -> sa.Select:
+    """The ids among ``size`` bound ones (``in_list``) that name a course."""
+    return sa.select(courses.c.id).where(in_list(courses.c.id, "id", size))
+
+
 def insert(connection: Connection, values: dict[str, Any], now: datetime) -> int:
-    contacts = tables()["contacts"]
-    result = connection.execute(contacts.insert(), {
-        **stored_row(values), "created_date": now, "modified_date": now})
-    return int(result.inserted_primary_key[0])  # type: ignore[index]
+    row = {**stored_row(values), "created_date": now, "modified_date": now}
+    storage = tables()
+    statement = storage.driver(_inserted, storage["contacts"], column_keys=tuple(row))
+    return int(statement.scalar(connection, row))
+
+
+def _inserted(contacts: sa.Table) -> sa.Insert:
+    """A contact's INSERT of the columns it is built with, returning its ``crm_number``."""
+    return contacts.insert().returning(contacts.c.crm_number)
 
 
 def replace(connection: Connection, crm_number: int, values: dict[str, Any],

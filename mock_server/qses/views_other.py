@@ -9,12 +9,14 @@ import sqlalchemy as sa
 from flask import Response, url_for
 
 from ..core import current_core
+from ..core.driver_sql import inserted_id, row_by_id
 from ..core.timefmt import iso_ms
+from . import store
 from .blueprint import bare, bool_param, cached, int_param, parse_id, query_value, route, single
 from .deviations import deviation_on
 from .errors import invalid, not_found
 from .fields import Errors, by_name, convert, read_body
-from .listing import Search, page
+from .listing import DriverSearch, Search, page
 
 #: OtherCommunication input: field -> (column, kind, required)
 OTHER_FIELDS = {
@@ -52,9 +54,10 @@ def list_other_communications() -> Response:
 
 def _find_other(raw_id: str) -> Any:
     other_id = parse_id(raw_id, "other communication")
-    other = current_core().storage["other_communications"]
-    with current_core().storage.connect() as connection:
-        row = connection.execute(sa.select(other).where(other.c.id == other_id)).first()
+    storage = current_core().storage
+    with storage.connect() as connection:
+        row = storage.driver(row_by_id, storage["other_communications"]).first(
+            connection, {"id": other_id})
     if row is None:
         raise not_found(f"No other communication was found with id {other_id}.")
     return row
@@ -70,15 +73,14 @@ def create_other_communication() -> Response:
     """Answers the new id, bare, with ``Location`` (``Id`` in the body is ignored)."""
     values = _other_values()
     core = current_core()
-    other, contacts = core.storage["other_communications"], core.storage["contacts"]
+    row = {**values, "date_created": core.clock.naive_now()}
+    insert = core.storage.driver(inserted_id, core.storage["other_communications"],
+                                 column_keys=tuple(row))
     with core.storage.begin() as connection:
-        known = connection.execute(sa.select(contacts.c.crm_number).where(
-            contacts.c.crm_number == values["crm_number"])).first()
-        if known is None:
+        if not store.exists(connection, values["crm_number"]):
             raise invalid({"communication.CrmNumber": [
                 f"Contact {values['crm_number']} does not exist."]})
-        new_id = int(connection.execute(other.insert().values(
-            **values, date_created=core.clock.naive_now())).inserted_primary_key[0])  # type: ignore[index]
+        new_id = int(insert.scalar(connection, row))
     if deviation_on("QS-10"):
         return bare(new_id, 200)
     response = bare(new_id, 201)
@@ -173,23 +175,66 @@ def _course(row: Any) -> dict[str, Any]:
 @route("GET", "courses")
 @cached
 def list_courses() -> Response:
-    courses = current_core().storage["courses"]
-    query = sa.select(courses).order_by(courses.c.id)
-    for name, column in (("name", courses.c.name), ("code", courses.c.code)):
+    given: dict[str, Any] = {}
+    for name in ("name", "code"):
         exact, part = query_value(name), query_value(f"{name}Contains")
         if exact:
-            query = query.where(sa.func.lower(column) == exact.lower())
+            given[name] = exact.lower()
         if part:
-            query = query.where(column.icontains(part, autoescape=True))
-    for name in ("qualificationId", "studyLevelId", "facultyId", "departmentId"):
+            given[f"{name}Contains"] = _escaped_like(part)
+    for name in COURSE_IDS:
         value = int_param(name, None)
         if value is not None:
-            query = query.where(courses.c[_snake(name)] == value)
+            given[name] = value
     inactive = bool_param("inactive", None)
     if inactive is not None:
-        query = query.where(courses.c.inactive == inactive)
-    with current_core().storage.connect() as connection:
-        return page(connection, Search.of(query), _course)
+        given["inactive"] = inactive
+    storage = current_core().storage
+    courses, names = storage["courses"], tuple(given)
+    search = DriverSearch(storage.driver(_course_rows, courses, names),
+                          storage.driver(_course_count, courses, names))
+    with storage.connect() as connection:
+        return page(connection, search, _course, params=given)
+
+
+#: the course list's filters by id
+COURSE_IDS = ("qualificationId", "studyLevelId", "facultyId", "departmentId")
+LIKE_ESCAPE = "/"
+
+
+def _escaped_like(text: str) -> str:
+    """``text`` as a value of :func:`_course_condition`'s ``LIKE``: what SQLAlchemy's
+    ``icontains(..., autoescape=True)`` sends for it."""
+    for special in (LIKE_ESCAPE, "%", "_"):
+        text = text.replace(special, LIKE_ESCAPE + special)
+    return text
+
+
+def _course_search(courses: sa.Table, names: tuple[str, ...]) -> Search:
+    """The course list filtered by the query parameters ``names``, every value a bound
+    parameter named after its query parameter (one statement per set of names)."""
+    query = sa.select(courses).order_by(courses.c.id)
+    for name in names:
+        query = query.where(_course_condition(courses, name))
+    return Search.of(query)
+
+
+def _course_rows(courses: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    return _course_search(courses, names).rows
+
+
+def _course_count(courses: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    return _course_search(courses, names).count
+
+
+def _course_condition(courses: sa.Table, name: str) -> sa.ColumnElement[bool]:
+    if name.endswith("Contains"):
+        column = courses.c[name.removesuffix("Contains")]
+        return column.icontains(sa.bindparam(name, type_=sa.String), escape=LIKE_ESCAPE)
+    if name in ("name", "code"):
+        return sa.func.lower(courses.c[name]) == sa.bindparam(name, type_=sa.String)
+    column = courses.c[_snake(name)]
+    return column == sa.bindparam(name, type_=column.type)
 
 
 def _snake(name: str) -> str:
