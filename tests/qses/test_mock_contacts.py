@@ -22,6 +22,22 @@ def test_collection_and_single_envelopes(api: Any) -> None:
     assert calls["Limit"] == 250
 
 
+def test_course_filters_match_as_written(api: Any) -> None:
+    """Each filter's value is bound into a statement kept per set of filters given."""
+    every = api.get("/courses?limit=50").get_json()["Data"]
+    course = every[0]
+    part = course["Name"][3:9].upper()
+    for query, wanted in (
+            (f"nameContains={part}", [c for c in every if part.lower() in c["Name"].lower()]),
+            (f"code={course['Code'].lower()}", [course]),
+            (f"facultyId={course['FacultyId']}&nameContains={part}",
+             [c for c in every if part.lower() in c["Name"].lower()
+              and c["FacultyId"] == course["FacultyId"]]),
+            ("nameContains=%25", []), ("nameContains=_", []), ("codeContains=/", [])):
+        found = api.get(f"/courses?limit=50&{query}").get_json()["Data"]
+        assert [c["Id"] for c in found] == [c["Id"] for c in wanted], query
+
+
 def test_search_by_email_ignores_case(api: Any) -> None:
     contact = api.get("/contacts?limit=1").get_json()["Data"][0]
     found = api.get(f"/contacts?EMAILADDRESS={contact['EmailAddress'].upper()}").get_json()
