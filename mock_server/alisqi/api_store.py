@@ -57,9 +57,23 @@ def store_results() -> Response:
 
 
 def _lock(connection: Connection, definition: SetDef) -> None:
-    sets = current_core().storage["sets"]
-    connection.execute(sets.update().where(sets.c.id == definition.id)
-                       .values(revision=sets.c.revision))
+    """Take the set's row lock first (an UPDATE that changes nothing), so that two calls
+    on one set run one after the other."""
+    storage = current_core().storage
+    storage.driver(_set_touched, storage["sets"]).run(connection, {"set_id": definition.id})
+
+
+def _set_touched(sets: sa.Table) -> sa.Update:
+    """The UPDATE of :func:`_lock`: the set whose id is bound as ``set_id``, unchanged."""
+    return sets.update().where(sets.c.id == sa.bindparam("set_id")).values(
+        revision=sets.c.revision)
+
+
+def _set_revised(sets: sa.Table) -> sa.Update:
+    """The set whose id is bound as ``set_id``: its revision one up, modified at the
+    bound ``modified_at``."""
+    return sets.update().where(sets.c.id == sa.bindparam("set_id")).values(
+        revision=sets.c.revision + 1, modified_at=sa.bindparam("modified_at"))
 
 
 class Store:
@@ -205,9 +219,9 @@ class Store:
                 self.connection.execute(options.insert().values(
                     field_id=field.id, option_id=option_id, label=label))
         if self.written or self.added:
-            sets = current_core().storage["sets"]
-            self.connection.execute(sets.update().where(sets.c.id == self.definition.id).values(
-                revision=sets.c.revision + 1, modified_at=self.now))
+            storage = current_core().storage
+            storage.driver(_set_revised, storage["sets"]).run(
+                self.connection, {"set_id": self.definition.id, "modified_at": self.now})
 
 
 def _hashable(value: Any) -> Any:
