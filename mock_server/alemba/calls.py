@@ -122,12 +122,22 @@ def perform(
 
 def _change(connection: Connection, row: Any, action: str, changes: dict[str, Any]) -> None:
     """One conditional UPDATE: of two sessions acting at once, only one moves the call."""
-    calls = current_core().storage["calls"]
-    query = calls.update().where(calls.c.ref == row.ref)
-    if action in FROM_STATUS:
-        query = query.where(calls.c.status == FROM_STATUS[action])
-    if connection.execute(query.values(**changes)).rowcount != 1:
+    storage = current_core().storage
+    update = storage.driver(_call_changed, storage["calls"], action in FROM_STATUS,
+                            column_keys=tuple(changes))
+    values = {**changes, "call_ref": row.ref, "from_status": FROM_STATUS.get(action)}
+    if update.run(connection, values) != 1:
         raise not_allowed(f"{action} is no longer available for call {row.ref}.")
+
+
+def _call_changed(calls: sa.Table, from_status: bool) -> sa.Update:
+    """The UPDATE of :func:`_change`: the call bound as ``call_ref`` (when ``from_status``,
+    only while its status is the bound ``from_status``); the columns it sets are its
+    ``column_keys``."""
+    query = calls.update().where(calls.c.ref == sa.bindparam("call_ref"))
+    if from_status:
+        query = query.where(calls.c.status == sa.bindparam("from_status"))
+    return query
 
 
 def _defer(

@@ -172,6 +172,12 @@ def _defaults(entity: Entity, values: dict[str, Any], errors: dict[str, list[str
             ]
 
 
+def _key_of(table: sa.Table, column: str) -> sa.Select:
+    """The key ``column`` of ``table``'s row whose key is bound as ``key``: a lookup that
+    every create and update makes for each linked record it names."""
+    return sa.select(table.c[column]).where(table.c[column] == sa.bindparam("key"))
+
+
 def _references(
     connection: Connection,
     entity: Entity,
@@ -185,10 +191,8 @@ def _references(
         if not prop.is_lookup or ref is None or prop.name in errors:
             continue
         target = BY_NAME[prop.data_type]
-        table = storage[target.table]
-        found = connection.execute(
-            sa.select(table.c[target.key.column]).where(table.c[target.key.column] == ref)
-        ).first()
+        found = storage.driver(_key_of, storage[target.table], target.key.column).first(
+            connection, {"key": ref})
         if found is None:
             errors[prop.name] = [f"LinkedRecordNotFound: no {target.name} with Ref {ref}"]
         elif prop.name == "Partition" and ref not in session.partitions:
