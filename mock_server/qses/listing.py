@@ -11,8 +11,12 @@ from flask import Response
 from sqlalchemy.engine import Connection
 
 from ..core.driver_sql import DriverStatement
+from ..core.storage import Storage
 from .blueprint import collection, paging
 from .deviations import deviation_on
+
+#: a list's query, ordered, filtered by the query parameters named (``DriverSearch.of``)
+Filtered = Callable[[sa.Table, tuple[str, ...]], sa.Select]
 
 
 @dataclass(frozen=True)
@@ -38,16 +42,32 @@ class Search:
 @dataclass(frozen=True)
 class DriverSearch:
     """A :class:`Search` whose two statements ``Storage.driver`` keeps (the contact
-    search, the hot one): built once, run on the driver."""
+    search and the course list): built once, run on the driver."""
 
     rows: DriverStatement
     count: DriverStatement
+
+    @classmethod
+    def of(cls, storage: Storage, query: Filtered, table: sa.Table,
+           names: tuple[str, ...]) -> DriverSearch:
+        """The search of ``query(table, names)``: a list filtered by the query parameters
+        ``names``, each a bound parameter of that name. Kept per set of names."""
+        return cls(storage.driver(_rows_of, query, table, names),
+                   storage.driver(_count_of, query, table, names))
 
     def fetch(self, connection: Connection, params: dict[str, Any]) -> Sequence[Any]:
         return self.rows.records(connection, params)
 
     def total(self, connection: Connection, params: dict[str, Any]) -> int:
         return int(self.count.scalar(connection, params) or 0)
+
+
+def _rows_of(query: Filtered, table: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    return Search.of(query(table, names)).rows
+
+
+def _count_of(query: Filtered, table: sa.Table, names: tuple[str, ...]) -> sa.Select:
+    return Search.of(query(table, names)).count
 
 
 def page(connection: Connection, search: Search | DriverSearch,

@@ -34,29 +34,18 @@ def search_contacts() -> Response:
             given[name] = _bound(name, value.strip())
     storage = current_core().storage
     contacts, names = storage["contacts"], tuple(given)
-    search = DriverSearch(storage.driver(_search_rows, contacts, names),
-                          storage.driver(_search_count, contacts, names))
+    search = DriverSearch.of(storage, _search, contacts, names)
     with storage.connect() as connection:
         return page(connection, search, contact_dto.dto, params=given)
 
 
-def _search(contacts: sa.Table, names: tuple[str, ...]) -> Search:
+def _search(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
     """The search by the query parameters ``names`` (at most 64 sets), every value a
     bound parameter named after its query parameter."""
     query = sa.select(*contact_dto.dto_columns(contacts)).order_by(contacts.c.crm_number)
     for name in names:
         query = query.where(_condition(contacts, name))
-    return Search.of(query)
-
-
-def _search_rows(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
-    """A page of :func:`_search` (``page_limit`` and ``page_offset`` bound)."""
-    return _search(contacts, names).rows
-
-
-def _search_count(contacts: sa.Table, names: tuple[str, ...]) -> sa.Select:
-    """How many contacts :func:`_search` finds."""
-    return _search(contacts, names).count
+    return query
 
 
 def _condition(contacts: sa.Table, name: str) -> sa.ColumnElement[bool]:

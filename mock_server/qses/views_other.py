@@ -191,8 +191,7 @@ def list_courses() -> Response:
         given["inactive"] = inactive
     storage = current_core().storage
     courses, names = storage["courses"], tuple(given)
-    search = DriverSearch(storage.driver(_course_rows, courses, names),
-                          storage.driver(_course_count, courses, names))
+    search = DriverSearch.of(storage, _course_search, courses, names)
     with storage.connect() as connection:
         return page(connection, search, _course, params=given)
 
@@ -210,21 +209,13 @@ def _escaped_like(text: str) -> str:
     return text
 
 
-def _course_search(courses: sa.Table, names: tuple[str, ...]) -> Search:
+def _course_search(courses: sa.Table, names: tuple[str, ...]) -> sa.Select:
     """The course list filtered by the query parameters ``names``, every value a bound
     parameter named after its query parameter (one statement per set of names)."""
     query = sa.select(courses).order_by(courses.c.id)
     for name in names:
         query = query.where(_course_condition(courses, name))
-    return Search.of(query)
-
-
-def _course_rows(courses: sa.Table, names: tuple[str, ...]) -> sa.Select:
-    return _course_search(courses, names).rows
-
-
-def _course_count(courses: sa.Table, names: tuple[str, ...]) -> sa.Select:
-    return _course_search(courses, names).count
+    return query
 
 
 def _course_condition(courses: sa.Table, name: str) -> sa.ColumnElement[bool]:
