@@ -24,7 +24,7 @@ from .schema import Entity
 from .sessions import Session
 from .sources import source
 from .validation import column_values
-from .visibility import reader_shape, reader_values, require_writer, visible
+from .visibility import reader_shape, reader_values, require_reader, require_writer, visible
 
 #: ``Storage.keep``'s group of the statements ``load`` runs: one per entity and kind of
 #: reader (``visibility.reader_shape``), whose person and partitions are bound values
@@ -46,12 +46,13 @@ def load(connection: Connection, entity: Entity, ref: int, session: Session) -> 
         row = connection.execute(sa.select(table).where(
             table.c[entity.key.column] == ref, visible(entity, table, session))).first()
     else:  # every Get and action reads one: on the driver, one statement per kind of reader
-        clause = visible(entity, table, session)
+        require_reader(entity, session)
         statement = storage.keep(
             (entity.name, reader_shape(session)),
             lambda: DriverStatement(
                 sa.select(table).where(table.c[entity.key.column] == sa.bindparam("ref"),
-                                       clause), storage.engine.dialect),
+                                       visible(entity, table, session)),
+                storage.engine.dialect),
             group=LOADS, limit=MAX_LOADS)
         row = statement.first(connection, {"ref": ref, **reader_values(session)})
     if row is None:
