@@ -80,18 +80,24 @@ def _find_test(connection: Connection, row: ExportRow) -> Any:
     if row.tracking_id is None or row.test is None:
         return None
     storage = current_core().storage
-    samples, tests, definitions = (storage[n] for n in ("samples", "sample_tests",
-                                                        "test_definitions"))
-    return connection.execute(
-        sa.select(tests.c.id, tests.c.status, definitions.c.code, definitions.c.unit,
-                  definitions.c.result_type)
-        .join(definitions, definitions.c.id == tests.c.test_definition_id)
-        .join(samples, samples.c.id == tests.c.sample_id)
-        .where(samples.c.tracking_id == row.tracking_id,
-               samples.c.organization_id == caller().organization_id,
-               sa.func.lower(definitions.c.code) == row.test.lower())
-        .order_by(tests.c.id)
-    ).first()
+    statement = storage.driver(_test_of_row, *(storage[name] for name in (
+        "samples", "sample_tests", "test_definitions")))
+    return statement.first(connection, {"tracking_id": row.tracking_id, "code": row.test.lower(),
+                                        "organization_id": caller().organization_id})
+
+
+def _test_of_row(samples: sa.Table, tests: sa.Table, definitions: sa.Table) -> sa.Select:
+    """The sample tests of the bound ``tracking_id`` (in the caller's ``organization_id``)
+    whose definition's code is the bound ``code`` in lower case, lowest id first: one
+    lookup per row of an export."""
+    return (sa.select(tests.c.id, tests.c.status, definitions.c.code, definitions.c.unit,
+                      definitions.c.result_type)
+            .join(definitions, definitions.c.id == tests.c.test_definition_id)
+            .join(samples, samples.c.id == tests.c.sample_id)
+            .where(samples.c.tracking_id == sa.bindparam("tracking_id"),
+                   samples.c.organization_id == sa.bindparam("organization_id"),
+                   sa.func.lower(definitions.c.code) == sa.bindparam("code"))
+            .order_by(tests.c.id))
 
 
 def _write(connection: Connection, matches: list[dict[str, Any]], threshold: float) -> int:
