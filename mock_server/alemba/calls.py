@@ -115,9 +115,7 @@ def perform(
     if action != "Unlock":
         _change(connection, row, action, changes)
     if action in UNLOCKING:
-        connection.execute(
-            locks.delete().where(locks.c.entity == CALL_ENTITY, locks.c.ref == row.ref)
-        )
+        core.storage.driver(_lock_released, locks).run(connection, {"ref": row.ref})
 
 
 def _change(connection: Connection, row: Any, action: str, changes: dict[str, Any]) -> None:
@@ -128,6 +126,11 @@ def _change(connection: Connection, row: Any, action: str, changes: dict[str, An
     values = {**changes, "call_ref": row.ref, "from_status": FROM_STATUS.get(action)}
     if update.run(connection, values) != 1:
         raise not_allowed(f"{action} is no longer available for call {row.ref}.")
+
+
+def _lock_released(locks: sa.Table) -> sa.Delete:
+    """The lock on the call whose ref is bound as ``ref``, deleted."""
+    return locks.delete().where(locks.c.entity == CALL_ENTITY, locks.c.ref == sa.bindparam("ref"))
 
 
 def _call_changed(calls: sa.Table, from_status: bool) -> sa.Update:

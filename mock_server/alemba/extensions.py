@@ -93,13 +93,12 @@ def declared(connection: Connection | None = None) -> dict[str, tuple[Prop, ...]
         if kept is not None and kept[0] == generation:
             g.alemba_extensions = kept[1]
             return kept[1]
-    table = storage[DECLARED]
-    query = sa.select(table).order_by(table.c.entity, table.c.name)
+    query = storage.driver(_declarations, storage[DECLARED])  # read after every write
     if connection is None:
         with storage.connect() as own:
-            rows = own.execute(query).all()
+            rows = query.records(own)
     else:
-        rows = connection.execute(query).all()
+        rows = query.records(connection)
     out: dict[str, list[Prop]] = {}
     for row in rows:
         out.setdefault(row.entity, []).append(as_prop(row))
@@ -109,6 +108,10 @@ def declared(connection: Connection | None = None) -> dict[str, tuple[Prop, ...]
     if generation:
         _READ[storage] = (generation, found)
     return found
+
+
+def _declarations(table: sa.Table) -> sa.Select:
+    return sa.select(table).order_by(table.c.entity, table.c.name)
 
 
 def extended(entity: Entity) -> Entity:

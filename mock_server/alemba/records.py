@@ -121,8 +121,14 @@ def create(entity: Entity, session: Session) -> Response:
         inserted = connection.execute(table.insert().values(**values)).inserted_primary_key
         ref: int = inserted[0] if inserted else values[entity.key.column]
         extensions.write(connection, entity, ref, extra)
-        row = connection.execute(sa.select(table).where(table.c[entity.key.column] == ref)).one()
+        row = core.storage.driver(_record_by_key, table, entity.key.column).first(
+            connection, {"ref": ref})
         return json_response(body_of(connection, entity, row, session), 201)
+
+
+def _record_by_key(table: sa.Table, key: str) -> sa.Select:
+    """``table``'s record whose ``key`` column is the bound ``ref``."""
+    return sa.select(table).where(table.c[key] == sa.bindparam("ref"))
 
 
 def update(entity: Entity, ref: int, session: Session) -> Response:
