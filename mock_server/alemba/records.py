@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from ..core import ApiError, current_core
 from ..core.bodies import json_body
-from ..core.driver_sql import DriverStatement
+from ..core.driver_sql import DriverStatement, row_by_id
 from ..core.envelopes import json_response
 from . import approvals, call_create, calls, extensions, orders
 from .deviations import deviation_on
@@ -121,14 +121,9 @@ def create(entity: Entity, session: Session) -> Response:
         inserted = connection.execute(table.insert().values(**values)).inserted_primary_key
         ref: int = inserted[0] if inserted else values[entity.key.column]
         extensions.write(connection, entity, ref, extra)
-        row = core.storage.driver(_record_by_key, table, entity.key.column).first(
-            connection, {"ref": ref})
+        row = core.storage.driver(row_by_id, table, entity.key.column).first(
+            connection, {"id": ref})
         return json_response(body_of(connection, entity, row, session), 201)
-
-
-def _record_by_key(table: sa.Table, key: str) -> sa.Select:
-    """``table``'s record whose ``key`` column is the bound ``ref``."""
-    return sa.select(table).where(table.c[key] == sa.bindparam("ref"))
 
 
 def update(entity: Entity, ref: int, session: Session) -> Response:

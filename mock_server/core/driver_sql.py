@@ -209,9 +209,9 @@ def in_list_values(name: str, values: Sequence[Any]) -> dict[str, Any]:
 
 # --- the statements every system needs (builders for ``Storage.driver``) ------------------
 
-def row_by_id(table: sa.Table) -> sa.Select:
-    """The row whose ``id`` is the bound ``id``."""
-    return sa.select(table).where(table.c.id == sa.bindparam("id"))
+def row_by_id(table: sa.Table, column: str = "id") -> sa.Select:
+    """The row whose ``column`` (its key: ``id`` unless named) is the bound ``id``."""
+    return sa.select(table).where(table.c[column] == sa.bindparam("id"))
 
 
 def inserted(table: sa.Table) -> sa.Insert:
