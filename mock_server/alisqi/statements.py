@@ -70,10 +70,8 @@ def results_narrowed(storage: Storage, newest: bool, names: tuple[str, ...]) -> 
     document = json_sql.document(table.c["values"], dialect)
     narrowed = results(storage, newest)
     for i, name in enumerate(names):
-        condition = json_sql.one_of_or_list(document, name, f"equal_{i}", dialect)
-        if condition is None:
-            raise ValueError(f"{name!r} is not read in SQL on {dialect.name}")
-        narrowed = narrowed.where(condition)
+        narrowed = narrowed.where(_in_sql(
+            json_sql.one_of_or_list(document, name, f"equal_{i}", dialect), name, dialect))
     return narrowed
 
 
@@ -92,8 +90,6 @@ def spec_versions(storage: Storage, one_index_value: bool) -> sa.Select:
     return query.order_by(table.c.index_value, table.c.start_at, table.c.version)
 
 
-
-
 def numbers(storage: Storage, names: tuple[str, ...], index: str | None) -> sa.Select:
     """By ``set_id`` and ``limit``: the newest results (:func:`results`' order), each as its
     date, the number under ``index`` (an option id; NULL without an index field) and the
@@ -110,12 +106,18 @@ def numbers(storage: Storage, names: tuple[str, ...], index: str | None) -> sa.S
               .limit(sa.bindparam("limit")).subquery("newest"))
 
     def number(name: str) -> sa.ColumnElement[Any]:
-        found = json_sql.number_at(newest.c.document, name, dialect)
-        if found is None:
-            raise ValueError(f"{name!r} is not read in SQL on {dialect.name}")
-        return found
+        return _in_sql(json_sql.number_at(newest.c.document, name, dialect), name, dialect)
 
     at_index = number(index) if index else sa.null()
     return (sa.select(newest.c.date, at_index.label("index_value"),
                       *(number(name).label(f"n{i}") for i, name in enumerate(names)))
             .order_by(newest.c.date.desc(), newest.c.id.desc()))
+
+
+def _in_sql(found: sa.ColumnElement[Any] | None, name: str,
+            dialect: sa.Dialect) -> sa.ColumnElement[Any]:
+    """``found``, what ``json_sql`` reads under ``name``; the callers build only for names
+    it reads in SQL, so None is a caller's mistake."""
+    if found is None:
+        raise ValueError(f"{name!r} is not read in SQL on {dialect.name}")
+    return found
